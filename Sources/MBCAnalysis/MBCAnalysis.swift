@@ -1,0 +1,1 @@
+// MBCAnalysis: see Package.swift for what this module owns.

@@ -1,0 +1,1 @@
+// MBCEngine: see Package.swift for what this module owns.

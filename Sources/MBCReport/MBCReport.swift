@@ -1,0 +1,1 @@
+// MBCReport: see Package.swift for what this module owns.

@@ -1,0 +1,1 @@
+// MBCScenario: see Package.swift for what this module owns.

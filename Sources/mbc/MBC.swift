@@ -1,0 +1,4 @@
+@main
+struct MBC {
+  static func main() { print("mbc") }
+}
