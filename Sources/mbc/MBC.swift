@@ -1,4 +1,55 @@
+import ArgumentParser
+import Foundation
+
+/// `mbc`: Monte Carlo societal business cases. A thin front end: every command parses its
+/// arguments, calls the library modules and maps failures to exit codes:
+/// 0 success, 1 run-time (model) error, 2 usage or scenario error, 130 interrupted.
 @main
-struct MBC {
-  static func main() { print("mbc") }
+struct MBC: ParsableCommand {
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "mbc",
+    abstract: "Monte Carlo societal business cases for social and mental-health interventions.",
+    discussion: """
+      Examples:
+        mbc check Scenarios/bemoeizorg.yaml
+        mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4
+        mbc simulate Scenarios/outreach-ref.yaml --runs 1e6 --seed 7 --out results/ref
+
+      Exit codes: 0 ok, 1 run-time (model) error, 2 usage or scenario error, 130 interrupted.
+      """,
+    version: version,
+    subcommands: [Simulate.self, Check.self]
+  )
+
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as ExitCode {
+      Foundation.exit(error.rawValue)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        exit(withError: error)  // --help, --version
+      }
+      let message = fullMessage(for: error)
+      if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+      // ArgumentParser uses 64 (EX_USAGE) for usage errors; mbc uses 2 for every usage error.
+      Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+    }
+  }
+}
+
+/// Exit codes of mbc.
+enum MBCExit {
+  static let runtimeError = ExitCode(1)
+  static let usageError = ExitCode(2)
+  static let interrupted = ExitCode(130)
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -1,1 +1,0 @@
-// MBCEngine: see Package.swift for what this module owns.

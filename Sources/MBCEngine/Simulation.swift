@@ -1,0 +1,127 @@
+import Dispatch
+import Synchronization
+
+/// Runs the Monte Carlo simulation of a ``CompiledModel`` on Dispatch worker threads.
+///
+/// Runs are grouped in chunks of consecutive runs; `threads` workers claim chunks from an
+/// atomic counter and write each run's metrics into its own row of the caller's buffer.
+/// Because every random number comes from a stream keyed by (seed, run, client, purpose),
+/// a run's row does not depend on which worker simulated it: the matrix is bit-identical for
+/// any thread count and chunk size.
+///
+/// On an invalid parameter draw the simulation stops and reports the error of the lowest
+/// failing run (deterministic, whatever the thread count): workers finish the chunks below it
+/// and skip those above.
+public struct Simulation: Sendable {
+  public let model: CompiledModel
+  public var seed: UInt64
+  public var threads: Int
+  /// Runs per chunk claimed by a worker.
+  public var chunkSize: Int
+
+  public init(model: CompiledModel, seed: UInt64, threads: Int, chunkSize: Int = 256) {
+    self.model = model
+    self.seed = seed
+    self.threads = max(1, threads)
+    self.chunkSize = max(1, chunkSize)
+  }
+
+  /// Client-cycles simulated per run (clients × horizon × arms), the unit of throughput.
+  public var clientCyclesPerRun: Int { model.clients * model.horizon * model.armCount }
+
+  /// Simulates runs `firstRun ..< firstRun + rows` into `output` (rows × layout.count, row-major).
+  /// - Parameters:
+  ///   - progress: counts completed runs; poll it from another thread to show progress.
+  ///   - cancellation: set it (e.g. on Ctrl-C) to stop; the call then throws `.cancelled`.
+  public func run(
+    runs rows: Int, firstRun: Int = 0, into output: UnsafeMutableBufferPointer<Double>,
+    progress: SimulationProgress? = nil, cancellation: CancellationFlag? = nil
+  ) throws(SimulationError) {
+    let width = model.layout.count
+    precondition(output.count >= rows * width, "output buffer too small")
+    let chunks = (rows + chunkSize - 1) / chunkSize
+    let state = SharedState(chunks: chunks)
+    let out = UnsafeSendable(output)
+    let model = self.model
+    let seed = self.seed
+    let chunkSize = self.chunkSize
+    let workers = min(threads, max(chunks, 1))
+
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      let engine = IndividualEngine(model: model, seed: seed)
+      while true {
+        let chunk = state.next.add(1, ordering: .relaxed).oldValue
+        if chunk >= chunks || chunk >= state.stopChunk.load(ordering: .relaxed) { break }
+        let lower = chunk * chunkSize
+        let upper = min(rows, lower + chunkSize)
+        for r in lower..<upper {
+          if cancellation?.isSet == true {
+            state.record(.cancelled, chunk: -1)
+            return
+          }
+          do throws(SimulationError) {
+            try engine.simulate(run: firstRun + r, into: out.value.baseAddress! + r * width)
+          } catch {
+            state.record(error, chunk: chunk)
+            break
+          }
+        }
+        progress?.add(upper - lower)
+      }
+    }
+    if let error = state.error.withLock({ $0 }) { throw error.error }
+  }
+}
+
+/// Completed runs, updated by the workers; safe to read from any thread.
+public final class SimulationProgress: Sendable {
+  private let completed = Atomic<Int>(0)
+  public init() {}
+  public var runsCompleted: Int { completed.load(ordering: .relaxed) }
+  func add(_ n: Int) { completed.add(n, ordering: .relaxed) }
+}
+
+/// A flag that asks a running simulation to stop (set from a signal handler's queue).
+public final class CancellationFlag: Sendable {
+  private let flag = Atomic<Bool>(false)
+  public init() {}
+  public var isSet: Bool { flag.load(ordering: .relaxed) }
+  public func set() { flag.store(true, ordering: .relaxed) }
+}
+
+/// Work distribution and the first error, shared by the workers.
+private final class SharedState: Sendable {
+  let next = Atomic<Int>(0)
+  /// Chunks at or above this index are not started (set by an error in a lower chunk).
+  let stopChunk: Atomic<Int>
+  let error = Mutex<(error: SimulationError, run: Int)?>(nil)
+
+  init(chunks: Int) { stopChunk = Atomic(chunks) }
+
+  /// Keeps the error of the lowest run; cancellation wins over everything.
+  func record(_ e: SimulationError, chunk: Int) {
+    error.withLock { current in
+      if e == .cancelled {
+        current = (e, -1)
+        stopChunk.store(0, ordering: .relaxed)
+        return
+      }
+      let run = e.run ?? Int.max
+      if let c = current, c.run <= run { return }
+      current = (e, run)
+      // Chunks above the failing one need not run; the failing chunk's lower runs have run.
+      var old = stopChunk.load(ordering: .relaxed)
+      while chunk + 1 < old {
+        let (exchanged, original) = stopChunk.compareExchange(expected: old, desired: chunk + 1, ordering: .relaxed)
+        if exchanged { break }
+        old = original
+      }
+    }
+  }
+}
+
+/// Wraps a value that the workers share but access at disjoint places (rows of the output).
+private struct UnsafeSendable<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}

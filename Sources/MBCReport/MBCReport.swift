@@ -1,1 +1,0 @@
-// MBCReport: see Package.swift for what this module owns.

@@ -1,1 +1,0 @@
-// MBCScenario: see Package.swift for what this module owns.

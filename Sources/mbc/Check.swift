@@ -1,0 +1,55 @@
+import ArgumentParser
+import MBCEngine
+import MBCScenario
+
+extension MBC {
+  /// `mbc check FILE`: validate a scenario and print what was understood.
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Validate a scenario file and print what it says.",
+      discussion: """
+        Reports every problem with file:line:column, the key path, the value and what was
+        expected. Also evaluates the model once with every parameter at its mean, so that a
+        transition row summing above 1 is found before a long run.
+
+        Examples:
+          mbc check Scenarios/bemoeizorg.yaml
+          mbc check --strict my-scenario.yaml     # warnings (e.g. numbers without a source) fail too
+        """)
+
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    @Flag(help: "Treat warnings (such as numbers without a source) as errors.")
+    var strict = false
+
+    @Flag(name: .shortAndLong, help: "Print only problems, not the description of the model.")
+    var quiet = false
+
+    func run() throws {
+      let loaded: Scenario
+      do {
+        loaded = try ScenarioLoader.load(file: scenario)
+      } catch {
+        printError(error.description)
+        throw MBCExit.usageError
+      }
+      if !quiet { print(loaded.explanation()) }
+      do {
+        try BaseCase.check(CompiledModel(loaded))
+      } catch {
+        printError("\(scenario): error: \(error)")
+        throw MBCExit.usageError
+      }
+      for w in loaded.warnings { printError(w.description) }
+      if strict && !loaded.warnings.isEmpty {
+        printError("\(loaded.warnings.count) warning\(loaded.warnings.count == 1 ? "" : "s") (--strict makes them errors).")
+        throw MBCExit.usageError
+      }
+      if !quiet {
+        print("")
+        print("OK: \(scenario) is a valid scenario\(loaded.warnings.isEmpty ? "" : " (\(loaded.warnings.count) warning\(loaded.warnings.count == 1 ? "" : "s"))").")
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+import ArgumentParser
+extension MBC { struct Simulate: ParsableCommand { func run() throws {} } }
