@@ -5,15 +5,22 @@ import Foundation
 /// renamed over the target in one step (rename(2) is atomic within a file system).
 ///
 /// Temporary files still being written are tracked, so that an interrupt handler can remove
-/// them (``removeTemporaryFiles()``) and Ctrl-C leaves no partial file behind.
+/// them (``abortWrites()``) and Ctrl-C leaves no partial file behind.
 public enum AtomicFile {
   nonisolated(unsafe) private static var pending = Set<String>()
   private static let lock = NSLock()
   nonisolated(unsafe) private static var counter = 0
+  nonisolated(unsafe) private static var aborting = false
 
   /// Writes `data` to `path` atomically, creating missing parent directories.
   /// - Throws: ``OutputError`` naming the path and the reason.
   public static func write(_ data: Data, to path: String) throws(OutputError) {
+    try write(to: path) { handle in try handle.write(contentsOf: data) }
+  }
+
+  /// Streams a file: `body` writes to the temporary file's handle; when it returns, the file
+  /// is flushed and renamed to `path`. If `body` throws, the temporary file is removed.
+  public static func write(to path: String, _ body: (FileHandle) throws -> Void) throws(OutputError) {
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent()
     do {
@@ -21,21 +28,29 @@ public enum AtomicFile {
     } catch {
       throw OutputError(path: directory.path, reason: "cannot create the directory (\(reason(error)))")
     }
+    // Registration and creation happen under the lock, so that an interrupt handler that
+    // holds the lock (``abortWrites()``) sees every temporary file that exists.
     lock.lock()
+    if aborting {
+      lock.unlock()
+      throw OutputError(path: path, reason: "interrupted")
+    }
     counter += 1
     let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(counter)").path
-    pending.insert(temporary)
+    let created = FileManager.default.createFile(atPath: temporary, contents: nil)
+    if created { pending.insert(temporary) }
     lock.unlock()
     defer {
       lock.lock()
       pending.remove(temporary)
       lock.unlock()
     }
-    guard FileManager.default.createFile(atPath: temporary, contents: nil) , let handle = FileHandle(forWritingAtPath: temporary) else {
+    guard created, let handle = FileHandle(forWritingAtPath: temporary) else {
+      unlink(temporary)
       throw OutputError(path: path, reason: "cannot create a file in \(directory.path) (\(String(cString: strerror(errno))))")
     }
     do {
-      try handle.write(contentsOf: data)
+      try body(handle)
       try handle.synchronize()
       try handle.close()
     } catch {
@@ -55,12 +70,14 @@ public enum AtomicFile {
     try write(Data(text.utf8), to: path)
   }
 
-  /// Removes temporary files of writes in progress (call from an interrupt handler).
-  public static func removeTemporaryFiles() {
+  /// For an interrupt handler that is about to exit the process: stops new writes, removes
+  /// the temporary files of writes in progress, and keeps the lock (so no write can start
+  /// before the process ends). A write already renamed into place is complete; a write not
+  /// yet renamed loses its temporary file and fails. Either way no partial file remains.
+  public static func abortWrites() {
     lock.lock()
-    let files = pending
-    lock.unlock()
-    for f in files { unlink(f) }
+    aborting = true
+    for f in pending { unlink(f) }
   }
 
   private static func reason(_ error: Error) -> String {

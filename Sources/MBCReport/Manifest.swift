@@ -1,0 +1,75 @@
+import Foundation
+
+/// manifest.json: what was run, so that a result can be cited and reproduced exactly.
+public struct Manifest: Codable, Sendable {
+  /// Version of this file's layout; bump when fields change meaning.
+  public static let currentSchemaVersion = 1
+
+  public var schemaVersion: Int
+  public var mbcVersion: String
+  public var commandLine: [String]
+  public var scenario: ScenarioRecord
+  public var seed: String
+  public var runs: Int
+  public var clients: Int
+  public var horizonCycles: Int
+  public var arms: [String]
+  public var referenceArm: String
+  public var payers: [String]
+  public var threads: Int
+  public var engine: String
+  public var randomNumbers: String
+  public var blas: String
+  public var startedAt: String
+  public var wallSeconds: Double
+  public var timingsSeconds: [String: Double]
+  public var clientCyclesPerSecond: Double
+  public var outputs: [String]
+
+  public struct ScenarioRecord: Codable, Sendable {
+    public var path: String
+    public var name: String
+    public var sha256: String
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case schemaVersion = "schema_version", mbcVersion = "mbc_version", commandLine = "command_line", scenario, seed, runs, clients
+    case horizonCycles = "horizon_cycles", arms, referenceArm = "reference_arm", payers, threads, engine
+    case randomNumbers = "random_numbers", blas, startedAt = "started_at", wallSeconds = "wall_seconds"
+    case timingsSeconds = "timings_seconds", clientCyclesPerSecond = "client_cycles_per_second", outputs
+  }
+
+  public init(_ results: ResultSet, outputs: [String]) {
+    let r = results.run
+    let s = results.scenario
+    schemaVersion = Self.currentSchemaVersion
+    mbcVersion = r.mbcVersion
+    commandLine = r.commandLine
+    scenario = ScenarioRecord(path: r.scenarioPath, name: s.name, sha256: r.scenarioSHA256)
+    seed = String(r.seed)
+    runs = r.runs
+    clients = s.clients
+    horizonCycles = s.horizon
+    arms = s.arms.map(\.name)
+    referenceArm = s.arms[s.referenceArm].name
+    payers = s.payers.map(\.name)
+    threads = r.threads
+    engine = r.engine
+    randomNumbers = "xoshiro256++ streams keyed by (seed, run, client, purpose) via SplitMix64 hashing"
+    blas = r.blasConfiguration
+    startedAt = r.startedAt
+    wallSeconds = r.totalSeconds
+    timingsSeconds = Dictionary(r.timings.map { ($0.phase, $0.seconds) }, uniquingKeysWith: +)
+    let simulate = r.timings.first { $0.phase == "simulate" }?.seconds ?? 0
+    clientCyclesPerSecond = simulate > 0 ? Double(r.runs) * Double(r.clientCyclesPerRun) / simulate : 0
+    self.outputs = outputs
+  }
+
+  /// Pretty-printed JSON with sorted keys (stable diffs).
+  public func json() -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}

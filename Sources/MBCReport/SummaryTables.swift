@@ -1,0 +1,83 @@
+import MBCAnalysis
+import MBCEngine
+
+/// summary.csv and incremental.csv: tidy tables (long format, one header row).
+public enum SummaryTables {
+  /// One row per metric × arm × payer (or event): mean, sd, MCSE, the 95% confidence
+  /// interval of the mean (Monte Carlo error), the 2.5/50/97.5 percentiles of the per-run
+  /// values (the 95% uncertainty interval of the PSA) and the fraction of runs above 0.
+  public static func summary(_ results: ResultSet) -> CSVTable {
+    var table = CSVTable(header: [
+      "metric", "arm", "versus", "payer", "event", "unit", "mean", "sd", "mcse", "ci95_low", "ci95_high",
+      "p2_5", "p50", "p97_5", "p_positive", "runs", "seed",
+    ])
+    for (column, s) in zip(results.layout.columns, results.summaries) {
+      table.append([
+        .text(column.kind.rawValue), .text(column.arm), column.versus.map(CSVTable.Field.text) ?? .missing,
+        column.payer.map(CSVTable.Field.text) ?? .missing, column.event.map(CSVTable.Field.text) ?? .missing,
+        .text(results.unit(of: column)),
+        .number(s.mean), .number(s.sd), .number(s.mcse), .number(s.ciLow), .number(s.ciHigh),
+        .number(s.p2_5), .number(s.p50), .number(s.p97_5), .number(s.pPositive),
+        .integer(s.count), .text(String(results.run.seed)),
+      ])
+    }
+    return table
+  }
+
+  /// One row per comparison (each arm against the reference) and payer (and `total`): mean
+  /// costs of both arms, the net saving (reference − arm) with its MCSE, CI of the mean,
+  /// percentile interval and P(saving > 0), and what common random numbers bought:
+  /// `variance_reduction` = (Var(ref) + Var(arm)) / Var(ref − arm), the factor by which
+  /// independent sampling of the two arms would need more runs for the same MCSE, from the
+  /// covariance of the two arms' costs (`correlation`).
+  public static func incremental(_ results: ResultSet) -> CSVTable {
+    var table = CSVTable(header: [
+      "arm", "reference", "payer", "unit", "reference_cost_mean", "arm_cost_mean", "net_saving_mean", "net_saving_sd",
+      "net_saving_mcse", "ci95_low", "ci95_high", "p2_5", "p50", "p97_5", "p_saving", "correlation",
+      "variance_reduction", "runs", "seed",
+    ])
+    let layout = results.layout
+    for (j, column) in layout.columns.enumerated() where column.kind == .netSaving {
+      guard let reference = column.versus, let payer = column.payer,
+        let refIndex = layout.index(of: "cost.\(reference).\(payer)"),
+        let armIndex = layout.index(of: "cost.\(column.arm).\(payer)")
+      else { continue }
+      let s = results.summaries[j]
+      let m = results.moments
+      let varianceOfDifference = m.variance(j)
+      let reduction = varianceOfDifference > 0 ? (m.variance(refIndex) + m.variance(armIndex)) / varianceOfDifference : .nan
+      table.append([
+        .text(column.arm), .text(reference), .text(payer), .text(results.unit(of: column)),
+        .number(m.mean[refIndex]), .number(m.mean[armIndex]), .number(s.mean), .number(s.sd), .number(s.mcse),
+        .number(s.ciLow), .number(s.ciHigh), .number(s.p2_5), .number(s.p50), .number(s.p97_5), .number(s.pPositive),
+        .number(m.correlation(refIndex, armIndex)), .number(reduction), .integer(s.count), .text(String(results.run.seed)),
+      ])
+    }
+    return table
+  }
+
+  /// inputs.csv: every parameter with its distribution, mean and source (or assumption).
+  public static func inputs(_ results: ResultSet, baseCase: [Double]) -> CSVTable {
+    var table = CSVTable(header: ["parameter", "label", "definition", "distribution", "mean", "sd", "base_case", "source", "assumption", "note"])
+    for (i, p) in results.scenario.parameters.enumerated() {
+      var definition = "expression"
+      var distribution = p.written
+      var mean = Double.nan
+      var sd = Double.nan
+      if case .distribution(let d) = p.definition {
+        definition = { if case .fixed = d { return "fixed" } else { return "distribution" } }()
+        distribution = p.written
+        mean = d.mean
+        sd = d.variance.squareRoot()
+      }
+      table.append([
+        .text(p.name), p.label.map(CSVTable.Field.text) ?? .missing, .text(definition), .text(distribution),
+        .number(mean), .number(sd), .number(i < baseCase.count ? baseCase[i] : .nan),
+        p.provenance.source.map(CSVTable.Field.text) ?? .missing,
+        p.provenance.assumption.map(CSVTable.Field.text) ?? .missing,
+        p.provenance.note.map(CSVTable.Field.text) ?? .missing,
+      ])
+    }
+    return table
+  }
+}
