@@ -1,1 +1,0 @@
-// MBCAnalysis: see Package.swift for what this module owns.
