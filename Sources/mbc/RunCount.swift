@@ -5,15 +5,10 @@ import ArgumentParser
 /// The mantissa and the exponent must be whole numbers, so that the count is exact:
 /// `1e6` and `25e3` are accepted, `1.5e3` is rejected (write `1500` or `15e2`). Zero and
 /// negative counts are rejected.
-struct RunCount: ExpressibleByArgument, Sendable, Equatable, CustomStringConvertible {
+struct RunCount: Sendable, Equatable, CustomStringConvertible {
   let value: Int
 
   init(_ value: Int) { self.value = value }
-
-  init?(argument: String) {
-    guard let v = RunCount.parse(argument) else { return nil }
-    value = v
-  }
 
   static func parse(_ text: String) -> Int? {
     let parts = text.lowercased().split(separator: "e", omittingEmptySubsequences: false)
@@ -38,5 +33,16 @@ struct RunCount: ExpressibleByArgument, Sendable, Equatable, CustomStringConvert
 
   var description: String { String(value) }
 
-  static var defaultCompletionKind: CompletionKind { .default }
+  /// Parses `text` or throws a message that says what is accepted.
+  static func transform(_ text: String) throws -> RunCount {
+    guard let v = parse(text) else {
+      let why = text.contains(".")
+        ? "the number of runs must be written with whole numbers (e.g. 1500 or 15e2, not 1.5e3)"
+        : (parse(text.replacingOccurrences(of: "-", with: "")) != nil || text == "0" || Int(text) == 0
+          ? "the number of runs must be at least 1"
+          : "write a whole number such as 1000000, 1_000_000 or 1e6")
+      throw ValidationError(why)
+    }
+    return RunCount(v)
+  }
 }

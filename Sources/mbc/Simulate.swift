@@ -29,7 +29,7 @@ extension MBC {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(help: ArgumentHelp("Number of Monte Carlo runs: 1000, 1_000 or 1e3 (whole numbers only).", valueName: "n"))
+    @Option(help: ArgumentHelp("Number of Monte Carlo runs: 1000, 1_000 or 1e3 (whole numbers only; default 10000).", valueName: "n"), transform: RunCount.transform)
     var runs: RunCount = RunCount(10_000)
 
     @Option(help: ArgumentHelp("Seed of the random streams; the same seed gives the same results.", valueName: "n"))
@@ -124,7 +124,7 @@ extension MBC {
       // Write.
       let info = RunInfo(
         mbcVersion: MBC.version, commandLine: CommandLine.arguments, scenarioPath: scenario, scenarioSHA256: hash,
-        seed: seed, runs: runCount, threads: threads, engine: "individual", blasConfiguration: BLAS.configuration,
+        seed: seed, runs: runCount, threads: threads, engine: "individual", blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)",
         startedAt: ISO8601DateFormatter().string(from: started), timings: clock.laps, clientCyclesPerRun: simulation.clientCyclesPerRun)
       var results = ResultSet(scenario: loaded, layout: layout, summaries: summaries, moments: moments, run: info)
       var files = ["summary.csv", "incremental.csv", "inputs.csv", "report.html"]

@@ -44,18 +44,20 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL, env
   process.standardOutput = out
   process.standardError = err
   try process.run()
-  var outData = Data()
-  var errData = Data()
+  // Read stdout on another thread while this one reads stderr, so neither pipe fills up.
+  final class Box: @unchecked Sendable { var data = Data() }
+  let outBox = Box()
   let group = DispatchGroup()
   group.enter()
+  let reader = out.fileHandleForReading
   DispatchQueue.global().async {
-    outData = out.fileHandleForReading.readDataToEndOfFile()
+    outBox.data = reader.readDataToEndOfFile()
     group.leave()
   }
-  errData = err.fileHandleForReading.readDataToEndOfFile()
+  let errData = err.fileHandleForReading.readDataToEndOfFile()
   group.wait()
   process.waitUntilExit()
-  return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+  return CommandResult(status: process.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// A fresh temporary directory, removed by the caller.

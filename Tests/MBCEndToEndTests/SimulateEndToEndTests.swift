@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+/// `mbc simulate` and `mbc check` run as a user runs them.
+@Suite("mbc command line", .serialized)
+struct SimulateEndToEndTests {
+  @Test("--help lists the commands with examples")
+  func test_help() throws {
+    let r = try MBCBinary.run(["--help"])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("simulate") && r.stdout.contains("check"))
+    #expect(r.stdout.contains("mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4"))
+  }
+
+  @Test("check prints what it understood and exits 0 on the bundled scenarios")
+  func test_check_bundled() throws {
+    for file in ["Scenarios/outreach-ref.yaml", "Scenarios/bemoeizorg.yaml"] {
+      let r = try MBCBinary.run(["check", "--strict", file])
+      #expect(r.status == 0, "\(file): \(r.stderr)")
+      #expect(r.stdout.contains("OK: \(file) is a valid scenario."))
+      #expect(r.stdout.contains("Moves per cycle"))
+    }
+  }
+
+  @Test("check reports every problem with its location and exits 2")
+  func test_check_errors() throws {
+    let dir = try temporaryDirectory("check")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("bad.yaml")
+    let text = try String(contentsOf: MBCBinary.repository.appendingPathComponent("Scenarios/outreach-ref.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "start: Avoiding", with: "start: Avoidng")
+      .replacingOccurrences(of: "dist: beta, mean: 0.15, sd: 0.03", with: "dist: beta, mean: 0.15, sd: 0.5")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let r = try MBCBinary.run(["check", file.path])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("\(file.path):30:8: error: start: unknown state 'Avoidng'; did you mean 'Avoiding'?"), "\(r.stderr)")
+    #expect(r.stderr.contains("\(file.path):34:3: error: parameters.p_engage_bz: "))
+    #expect(r.stderr.contains("2 errors in scenario."))
+  }
+
+  @Test("--strict turns unsourced numbers into errors")
+  func test_check_strict() throws {
+    let dir = try temporaryDirectory("strict")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("unsourced.yaml")
+    let text = try String(contentsOf: MBCBinary.repository.appendingPathComponent("Scenarios/outreach-ref.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "p_rehouse:        {dist: beta, mean: 0.05, sd: 0.02, label: \"Homeless -> Avoiding per month\", source: benchmark-model.md}", with: "p_rehouse: 0.05")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    #expect(try MBCBinary.run(["check", "--quiet", file.path]).status == 0)
+    let strict = try MBCBinary.run(["check", "--strict", "--quiet", file.path])
+    #expect(strict.status == 2)
+    #expect(strict.stderr.contains("warning: parameters.p_rehouse: parameter 'p_rehouse' has no source"))
+  }
+
+  @Test("--runs accepts 1e3 and 1_000 and rejects 1.5e3 and 0 with exit code 2", arguments: [
+    ("1.5e3", "the number of runs must be written with whole numbers (e.g. 1500 or 15e2, not 1.5e3)"),
+    ("0", "the number of runs must be at least 1"),
+    ("many", "write a whole number such as 1000000, 1_000_000 or 1e6"),
+  ])
+  func test_runs_rejected(value: String, message: String) throws {
+    let r = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--runs", value, "--quiet"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("The value '\(value)' is invalid for '--runs <n>': \(message)"), "\(r.stderr)")
+  }
+
+  @Test("a simulation writes every output; results are byte-identical for 1 and 2 threads")
+  func test_simulate_outputs_andDeterminism() throws {
+    let dir = try temporaryDirectory("simulate")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let one = dir.appendingPathComponent("one").path
+    let two = dir.appendingPathComponent("two").path
+    let a = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--runs", "1e3", "--seed", "11", "--threads", "1", "--out", one, "--save-runs"])
+    #expect(a.status == 0, "\(a.stderr)")
+    #expect(a.stdout.contains("BZ vs UC: net saving"))
+    #expect(a.stdout.contains("Report:  \(one)/report.html"))
+    let b = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--runs", "1_000", "--seed", "11", "--threads", "2", "--out", two, "--quiet"])
+    #expect(b.status == 0 && b.stdout.isEmpty)
+    for f in ["summary.csv", "incremental.csv", "inputs.csv"] {
+      let x = try String(contentsOfFile: "\(one)/\(f)", encoding: .utf8)
+      let y = try String(contentsOfFile: "\(two)/\(f)", encoding: .utf8)
+      #expect(x == y, "\(f) differs between 1 and 2 threads")
+    }
+    let summary = try String(contentsOfFile: "\(one)/summary.csv", encoding: .utf8).split(separator: "\n")
+    #expect(summary.first == "metric,arm,versus,payer,event,unit,mean,sd,mcse,ci95_low,ci95_high,p2_5,p50,p97_5,p_positive,runs,seed")
+    #expect(summary.count == 1 + 24)  // 2 arms × (5 costs + 3 events) + 1 comparison × (5 + 3)
+    let incremental = try String(contentsOfFile: "\(one)/incremental.csv", encoding: .utf8).split(separator: "\n")
+    #expect(incremental.count == 1 + 5)
+    let runs = try String(contentsOfFile: "\(one)/runs.csv", encoding: .utf8).split(separator: "\n")
+    #expect(runs.count == 1 + 1000)
+    #expect(runs[1].hasPrefix("0,11,"))
+
+    let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(one)/manifest.json"))) as! [String: Any]
+    #expect(manifest["seed"] as? String == "11")
+    #expect(manifest["runs"] as? Int == 1000)
+    #expect(manifest["threads"] as? Int == 1)
+    let scenario = manifest["scenario"] as! [String: Any]
+    let bytes = try Data(contentsOf: MBCBinary.repository.appendingPathComponent("Scenarios/outreach-ref.yaml"))
+    #expect(scenario["sha256"] as? String == sha256Hex(bytes))
+    let report = try String(contentsOfFile: "\(one)/report.html", encoding: .utf8)
+    #expect(report.contains("<h2>Bemoeizorg (assertive outreach) compared with Usual care</h2>"))
+    #expect(report.contains("<svg"))
+    #expect(report.contains("Source: benchmark-model.md"))
+  }
+
+  @Test("a parameter draw that breaks a transition row exits 1 naming run, arm and state")
+  func test_simulate_runtimeError() throws {
+    let dir = try temporaryDirectory("runtime")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("overflow.yaml")
+    let text = try String(contentsOf: MBCBinary.repository.appendingPathComponent("Scenarios/outreach-ref.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "p_discharge:      {dist: beta, mean: 0.50, sd: 0.10,", with: "p_discharge:      {dist: uniform, min: 0.5, max: 1.5,")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let r = try MBCBinary.run(["simulate", file.path, "--runs", "200", "--out", dir.appendingPathComponent("out").path])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("run-time error: run "), "\(r.stderr)")
+    #expect(r.stderr.contains(", arm UC, state Admitted: the probability of moving to InCare is "))
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/summary.csv").path))
+  }
+
+  @Test("Ctrl-C stops a long simulation with exit 130 and writes no file")
+  func test_simulate_interrupt() throws {
+    let dir = try temporaryDirectory("interrupt")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out")
+    let process = Process()
+    process.executableURL = MBCBinary.url
+    process.arguments = ["simulate", "Scenarios/outreach-ref.yaml", "--runs", "2e6", "--out", out.path]
+    process.currentDirectoryURL = MBCBinary.repository
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = Pipe()
+    try process.run()
+    Thread.sleep(forTimeInterval: 1.0)
+    process.interrupt()  // SIGINT
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130, "\(stderr)")
+    #expect(stderr.contains("interrupted; no results were written"))
+    let left = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+    #expect(left.isEmpty, "files left behind: \(left)")
+  }
+}
+
+/// SHA-256 through the system's sha256sum, independent of mbc's own implementation.
+func sha256Hex(_ data: Data) -> String {
+  let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("mbc-sha-\(getpid())")
+  try? data.write(to: tmp)
+  defer { try? FileManager.default.removeItem(at: tmp) }
+  let r = try? runProcess(URL(fileURLWithPath: "/usr/bin/sha256sum"), [tmp.path], in: FileManager.default.temporaryDirectory)
+  return String(r?.stdout.prefix(64) ?? "")
+}
