@@ -67,11 +67,18 @@ public struct Xoshiro256PlusPlus: RandomNumberGenerator, Sendable {
     Double(next() &>> 11) * 0x1p-53
   }
 
-  /// A uniform double in the open interval (0, 1): `(Double(next() >> 11) + 0.5) * 2^-53`.
-  /// Use it where 0 must not occur (logarithms, inverse CDFs).
+  /// A uniform double in the open interval (0, 1): `(Double(next() >> 12) + 0.5) * 2^-52`.
+  ///
+  /// The values are the 2^52 odd multiples of 2^-53, from 2^-53 to 1 − 2^-53: the midpoints of
+  /// the 2^-52 grid. Every step is exact (k + 0.5 needs at most 53 significant bits for
+  /// k < 2^52), the set is symmetric about 1/2 (u and 1 − u are both values), and neither 0
+  /// nor 1 can occur. Use it where 0 or 1 must not occur (logarithms, inverse CDFs).
+  ///
+  /// (With the top 53 bits, `(Double(x >> 11) + 0.5) * 2^-53` would not be exact: for
+  /// x >> 11 = 2^53 − 1 the sum rounds to 2^53 and the result is exactly 1.)
   @inlinable @inline(__always)
   public mutating func nextOpenDouble() -> Double {
-    (Double(next() &>> 11) + 0.5) * 0x1p-53
+    (Double(next() &>> 12) + 0.5) * 0x1p-52
   }
 }
 
