@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@testable import MBCEngine
+@testable import MBCScenario
+
+/// Every complete scenario in docs/scenario-format.md (a ```yaml block starting with
+/// `format: mbc/1`) loads without errors or warnings, passes the base-case check and runs.
+@Suite("Documentation examples")
+struct DocumentationTests {
+  static let page = scenariosFolder.deletingLastPathComponent().appendingPathComponent("docs/scenario-format.md")
+
+  static func completeExamples() throws -> [String] {
+    let text = try String(contentsOf: page, encoding: .utf8)
+    var blocks: [String] = []
+    var current: [Substring]?
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if current == nil, line == "```yaml" {
+        current = []
+      } else if current != nil, line == "```" {
+        blocks.append(current!.joined(separator: "\n"))
+        current = nil
+      } else {
+        current?.append(line)
+      }
+    }
+    return blocks.filter { $0.hasPrefix("format: mbc/1") }
+  }
+
+  @Test("the page has complete examples, and each loads, checks and simulates")
+  func test_examples_run() throws {
+    let examples = try Self.completeExamples()
+    #expect(examples.count >= 2)
+    for (i, yaml) in examples.enumerated() {
+      let scenario = try ScenarioLoader.load(yaml: yaml, file: "scenario-format.md example \(i + 1)")
+      #expect(scenario.warnings.isEmpty, "example \(i + 1): \(scenario.warnings)")
+      let m = CompiledModel(scenario)
+      try BaseCase.check(m)
+      let matrix = try simulate(m, runs: 20)
+      #expect(!matrix.contains { !$0.isFinite }, "example \(i + 1) produced a non-finite value")
+    }
+  }
+}
