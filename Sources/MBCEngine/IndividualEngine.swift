@@ -32,6 +32,7 @@ final class IndividualEngine {
   let moveDiscounted: UnsafeMutablePointer<Double>  // A·S·S
   let discount: UnsafeMutablePointer<Double>  // T
   let eventStreams: UnsafeMutablePointer<Xoshiro256PlusPlus>  // E, the client's initial states
+  let eventWork: UnsafeMutablePointer<Xoshiro256PlusPlus>  // E, advanced within one arm
   let eventPurposes: [UInt64]
 
   init(model: CompiledModel, seed: UInt64) {
@@ -44,11 +45,7 @@ final class IndividualEngine {
     E = model.rateEventCount
     T = model.horizon
     N = model.clients
-    func buffer(_ n: Int) -> UnsafeMutablePointer<Double> {
-      let p = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
-      p.initialize(repeating: 0, count: max(n, 1))
-      return p
-    }
+    let buffer = zeroedBuffer
     occupancy = buffer(A * S)
     rateCount = buffer(A * E)
     rateDiscounted = buffer(A * E)
@@ -58,12 +55,15 @@ final class IndividualEngine {
     for t in 0..<T { discount[t] = model.discountFactors[t] }
     eventStreams = .allocate(capacity: max(E, 1))
     eventStreams.initialize(repeating: Xoshiro256PlusPlus(seed: 0), count: max(E, 1))
+    eventWork = .allocate(capacity: max(E, 1))
+    eventWork.initialize(repeating: Xoshiro256PlusPlus(seed: 0), count: max(E, 1))
     eventPurposes = model.rateEvents.map(\.purpose.rawValue)
   }
 
   deinit {
     for p in [occupancy, rateCount, rateDiscounted, moveCount, moveDiscounted, discount] { p.deallocate() }
     eventStreams.deallocate()
+    eventWork.deallocate()
   }
 
   /// Simulates run `run` and writes its metrics into `row` (``MetricLayout`` order).
@@ -110,48 +110,31 @@ final class IndividualEngine {
     let countD = rateDiscounted + a * E
     let moves = moveCount + a * S * S
     let movesD = moveDiscounted + a * S * S
-    if E == 0 {
-      for t in 0..<T {
-        let d = discount[t]
-        occ[s] += d
-        let u = rng.nextDouble()
-        let row = cum + s * S
-        var j = 0
-        while u >= row[j] { j += 1 }
-        if j != s {
-          moves[s * S + j] += 1
-          movesD[s * S + j] += d
-          s = j
-        }
-      }
-      return
-    }
-    withUnsafeTemporaryAllocation(of: Xoshiro256PlusPlus.self, capacity: E) { events in
-      let ev = events.baseAddress!
-      ev.initialize(from: eventStreams, count: E)
-      for t in 0..<T {
-        let d = discount[t]
-        occ[s] += d
-        for e in 0..<E {
-          let u2 = ev[e].nextDouble()
-          let lambda = rate[e * S + s]
-          if lambda > 0 {
-            let k = Poisson.inverse(uniform: u2, mean: lambda, expMinusMean: expRate[e * S + s])
-            if k > 0 {
-              count[e] += Double(k)
-              countD[e] += Double(k) * d
-            }
+    // Every arm replays the client's event streams from their start.
+    let ev = eventWork
+    ev.update(from: eventStreams, count: E)
+    for t in 0..<T {
+      let d = discount[t]
+      occ[s] += d
+      for e in 0..<E {
+        let u2 = ev[e].nextDouble()
+        let lambda = rate[e * S + s]
+        if lambda > 0 {
+          let k = Poisson.inverse(uniform: u2, mean: lambda, expMinusMean: expRate[e * S + s])
+          if k > 0 {
+            count[e] += Double(k)
+            countD[e] += Double(k) * d
           }
         }
-        let u = rng.nextDouble()
-        let row = cum + s * S
-        var j = 0
-        while u >= row[j] { j += 1 }
-        if j != s {
-          moves[s * S + j] += 1
-          movesD[s * S + j] += d
-          s = j
-        }
+      }
+      let u = rng.nextDouble()
+      let row = cum + s * S
+      var j = 0
+      while u >= row[j] { j += 1 }
+      if j != s {
+        moves[s * S + j] += 1
+        movesD[s * S + j] += d
+        s = j
       }
     }
   }

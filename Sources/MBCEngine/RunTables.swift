@@ -39,11 +39,7 @@ final class RunTables {
     A = model.armCount
     P = model.payerCount
     E = model.rateEventCount
-    func buffer(_ n: Int) -> UnsafeMutablePointer<Double> {
-      let p = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
-      p.initialize(repeating: 0, count: max(n, 1))
-      return p
-    }
+    let buffer = zeroedBuffer
     parameters = UnsafeMutableBufferPointer(start: buffer(model.scenario.parameters.count), count: model.scenario.parameters.count)
     stack = buffer(model.stackSize)
     moveProbability = buffer(A * S * S)
@@ -194,4 +190,12 @@ final class RunTables {
       }
     }
   }
+}
+
+/// A zero-filled buffer of `count` doubles (at least one), owned by the caller, who
+/// deallocates it. The engine's per-worker scratch space is made of these.
+func zeroedBuffer(_ count: Int) -> UnsafeMutablePointer<Double> {
+  let p = UnsafeMutablePointer<Double>.allocate(capacity: max(count, 1))
+  p.initialize(repeating: 0, count: max(count, 1))
+  return p
 }

@@ -110,22 +110,7 @@ public enum HTMLReport {
 
   static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
 
-  /// "EUR 12,345" (rounded to whole units, thousands separated by commas).
-  static func money(_ v: Double, _ currency: String) -> String {
-    guard v.isFinite else { return "n/a" }
-    let sign = v < 0 ? "−" : ""
-    return "\(sign)\(currency == "EUR" ? "€" : currency + " ")\(grouped(Int64(abs(v).rounded())))"
-  }
-
-  static func grouped(_ n: Int64) -> String {
-    let digits = Array(String(n))
-    var out = ""
-    for (i, d) in digits.enumerated() {
-      if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-      out.append(d)
-    }
-    return out
-  }
+  static func money(_ v: Double, _ currency: String) -> String { Formatting.money(v, currency) }
 
   static func format(_ v: Double, digits: Int) -> String {
     guard v.isFinite else { return "n/a" }

@@ -27,20 +27,8 @@ extension MBC {
     var quiet = false
 
     func run() throws {
-      let loaded: Scenario
-      do {
-        loaded = try ScenarioLoader.load(file: scenario)
-      } catch {
-        printError(error.description)
-        throw MBCExit.usageError
-      }
+      let loaded = try loadModel(scenario).scenario
       if !quiet { print(loaded.explanation()) }
-      do {
-        try BaseCase.check(CompiledModel(loaded))
-      } catch {
-        printError("\(scenario): error: \(error)")
-        throw MBCExit.usageError
-      }
       for w in loaded.warnings { printError(w.description) }
       if strict && !loaded.warnings.isEmpty {
         printError("\(loaded.warnings.count) warning\(loaded.warnings.count == 1 ? "" : "s") (--strict makes them errors).")

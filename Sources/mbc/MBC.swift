@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import MBCEngine
+import MBCScenario
 
 /// `mbc`: Monte Carlo societal business cases. A thin front end: every command parses its
 /// arguments, calls the library modules and maps failures to exit codes:
@@ -52,4 +54,24 @@ enum MBCExit {
 /// Writes a line to standard error.
 func printError(_ text: String) {
   FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Loads and compiles a scenario, and evaluates it once with every parameter at its mean;
+/// prints the problems and exits with code 2 when it cannot be used.
+func loadModel(_ path: String) throws -> CompiledModel {
+  let scenario: Scenario
+  do {
+    scenario = try ScenarioLoader.load(file: path)
+  } catch {
+    printError(error.description)
+    throw MBCExit.usageError
+  }
+  let model = CompiledModel(scenario)
+  do {
+    try BaseCase.check(model)
+  } catch {
+    printError("\(path): error: \(error)")
+    throw MBCExit.usageError
+  }
+  return model
 }

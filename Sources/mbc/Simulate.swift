@@ -58,20 +58,8 @@ extension MBC {
       var clock = PhaseClock()
 
       // Load and compile.
-      let loaded: Scenario
-      do {
-        loaded = try ScenarioLoader.load(file: scenario)
-      } catch {
-        printError(error.description)
-        throw MBCExit.usageError
-      }
-      let model = CompiledModel(loaded)
-      do {
-        try BaseCase.check(model)
-      } catch {
-        printError("\(scenario): error: \(error)")
-        throw MBCExit.usageError
-      }
+      let model = try loadModel(scenario)
+      let loaded = model.scenario
       let bytes = (try? Data(contentsOf: URL(fileURLWithPath: scenario))) ?? Data()
       let hash = SHA256.hex(of: bytes)
       let outDirectory = out ?? "results/\(loaded.name)"
@@ -203,19 +191,9 @@ struct PhaseClock {
   }
 }
 
-func grouped(_ v: Double) -> String {
-  guard v.isFinite else { return "n/a" }
-  let n = Int64(v.rounded())
-  let digits = Array(String(abs(n)))
-  var out = ""
-  for (i, d) in digits.enumerated() {
-    if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-    out.append(d)
-  }
-  return (n < 0 ? "-" : "") + out
-}
+func grouped(_ v: Double) -> String { Formatting.grouped(v) }
 
-func grouped(_ n: Int) -> String { grouped(Double(n)) }
+func grouped(_ n: Int) -> String { Formatting.grouped(Double(n)) }
 
 func gigabytes(_ bytes: Double) -> String { String(format: "%.1f", bytes / 1_073_741_824) }
 
