@@ -9,10 +9,14 @@ import MBCScenario
 /// (seed, run, c, event name) — and replay the same streams in every arm (common random
 /// numbers: client c in cycle t uses the same uniforms in each arm). In cycle t a client in
 /// state s:
-/// 1. accrues the discount factor d_t to its state's discounted occupancy;
-/// 2. for each rate event, draws one uniform (always, even when the rate is 0, so that the
-///    streams stay aligned across arms) and a Poisson count by inversion;
-/// 3. draws one uniform u and moves to the first column j with u < cum[s][j].
+/// 1. accrues the discount factor d_t to its state's discounted occupancy (summed per stay
+///    from prefix sums of d, which is the same sum without a per-cycle memory update);
+/// 2. for each rate event, draws one uniform from the event's stream (always, even when the
+///    rate is 0, so that the streams stay aligned across arms) and a Poisson count by inversion;
+/// 3. draws one uniform u from the transitions stream and moves to the first column j with
+///    u < cum[s][j].
+/// (The engine runs step 3 over the whole horizon first and then step 2 along the recorded
+/// path, so that each generator stays in registers; the draws and results are the same.)
 ///
 /// The loop accumulates only occupancy, counts and moves (discounted and not); costs are
 /// applied per run afterwards: cost_p = Σ_s occ_s·c_sp + Σ_e n_e·c_ep + Σ_{s→j} m_sj·c_sjp
@@ -31,8 +35,9 @@ final class IndividualEngine {
   let moveCount: UnsafeMutablePointer<Double>  // A·S·S
   let moveDiscounted: UnsafeMutablePointer<Double>  // A·S·S
   let discount: UnsafeMutablePointer<Double>  // T
+  let discountPrefix: UnsafeMutablePointer<Double>  // T + 1: prefix[t] = Σ_{u<t} discount[u]
   let eventStreams: UnsafeMutablePointer<Xoshiro256PlusPlus>  // E, the client's initial states
-  let eventWork: UnsafeMutablePointer<Xoshiro256PlusPlus>  // E, advanced within one arm
+  let path: UnsafeMutablePointer<Int32>  // T: the client's state at the start of each cycle
   let eventPurposes: [UInt64]
 
   init(model: CompiledModel, seed: UInt64) {
@@ -52,18 +57,22 @@ final class IndividualEngine {
     moveCount = buffer(A * S * S)
     moveDiscounted = buffer(A * S * S)
     discount = buffer(T)
-    for t in 0..<T { discount[t] = model.discountFactors[t] }
+    discountPrefix = buffer(T + 1)
+    for t in 0..<T {
+      discount[t] = model.discountFactors[t]
+      discountPrefix[t + 1] = discountPrefix[t] + discount[t]
+    }
     eventStreams = .allocate(capacity: max(E, 1))
     eventStreams.initialize(repeating: Xoshiro256PlusPlus(seed: 0), count: max(E, 1))
-    eventWork = .allocate(capacity: max(E, 1))
-    eventWork.initialize(repeating: Xoshiro256PlusPlus(seed: 0), count: max(E, 1))
+    path = .allocate(capacity: max(T, 1))
+    path.initialize(repeating: 0, count: max(T, 1))
     eventPurposes = model.rateEvents.map(\.purpose.rawValue)
   }
 
   deinit {
-    for p in [occupancy, rateCount, rateDiscounted, moveCount, moveDiscounted, discount] { p.deallocate() }
+    for p in [occupancy, rateCount, rateDiscounted, moveCount, moveDiscounted, discount, discountPrefix] { p.deallocate() }
     eventStreams.deallocate()
-    eventWork.deallocate()
+    path.deallocate()
   }
 
   /// Simulates run `run` and writes its metrics into `row` (``MetricLayout`` order).
@@ -97,45 +106,61 @@ final class IndividualEngine {
     }
   }
 
-  /// One client in one arm over the horizon.
+  /// One client in one arm over the horizon: first the path of states (transitions stream),
+  /// then each rate event's counts along that path (its own stream). Two passes keep each
+  /// generator in registers; the result is the same as drawing both in one loop, because the
+  /// streams are independent and the event draws do not affect the moves.
   @inline(__always)
   private func simulateClient(arm a: Int, start: Int, transitions: Xoshiro256PlusPlus) {
     var rng = transitions
     var s = start
     let cum = tables.cumulative + a * S * S
-    let rate = tables.rateMean + a * E * S
-    let expRate = tables.expMinusRate + a * E * S
     let occ = occupancy + a * S
-    let count = rateCount + a * E
-    let countD = rateDiscounted + a * E
     let moves = moveCount + a * S * S
     let movesD = moveDiscounted + a * S * S
-    // Every arm replays the client's event streams from their start.
-    let ev = eventWork
-    ev.update(from: eventStreams, count: E)
+    let path = self.path
+    // Occupancy is added per stay, not per cycle: a stay in s over cycles [entered, t] adds
+    // Σ d over those cycles = prefix[t + 1] − prefix[entered].
+    let prefix = discountPrefix
+    var entered = 0
     for t in 0..<T {
-      let d = discount[t]
-      occ[s] += d
-      for e in 0..<E {
-        let u2 = ev[e].nextDouble()
-        let lambda = rate[e * S + s]
-        if lambda > 0 {
-          let k = Poisson.inverse(uniform: u2, mean: lambda, expMinusMean: expRate[e * S + s])
-          if k > 0 {
-            count[e] += Double(k)
-            countD[e] += Double(k) * d
-          }
-        }
-      }
+      path[t] = Int32(truncatingIfNeeded: s)
       let u = rng.nextDouble()
       let row = cum + s * S
       var j = 0
       while u >= row[j] { j += 1 }
       if j != s {
+        let d = discount[t]
         moves[s * S + j] += 1
         movesD[s * S + j] += d
+        occ[s] += prefix[t + 1] - prefix[entered]
+        entered = t + 1
         s = j
       }
+    }
+    occ[s] += prefix[T] - prefix[entered]
+
+    // Rate events along the path: one uniform per cycle, drawn even when the rate is 0 so
+    // that client c's draw for cycle t is the same in every arm.
+    // Counts below K come from the run's CDF table by K branch-free comparisons; only
+    // u ≥ F(K−1) (rare) runs the sequential inversion, which gives the same count.
+    let K = RunTables.poissonTableSize
+    for e in 0..<E {
+      var g = eventStreams[e]
+      let rate = tables.rateMean + (a * E + e) * S
+      let expRate = tables.expMinusRate + (a * E + e) * S
+      let cdf = tables.poissonCDF + (a * E + e) * S * K
+      var count = 0
+      var countD = 0.0
+      for t in 0..<T {
+        let u = g.nextDouble()
+        let state = Int(path[t])
+        let k = RunTables.poissonCount(uniform: u, cdf: cdf + state * K, mean: rate[state], expMinusMean: expRate[state])
+        count &+= k
+        countD += Double(k) * discount[t]
+      }
+      rateCount[a * E + e] += Double(count)
+      rateDiscounted[a * E + e] += countD
     }
   }
 

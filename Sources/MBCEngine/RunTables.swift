@@ -12,6 +12,9 @@ import MBCScenario
 ///   positive probability are +∞, so the scan `first j with u < cum[j]` always ends and never
 ///   picks an impossible move.
 /// - `rateMean[(a·E + e)·S + s]`, `expMinusRate[…]`: Poisson mean per cycle and exp(−mean).
+/// - `poissonCDF[((a·E + e)·S + s)·K + i]`, i < K = ``RunTables/poissonTableSize``: the
+///   Poisson CDF F(i) of that mean, so that a count below K is found by K comparisons
+///   without a loop or a division (a mean of 0 gives F ≡ 1, hence always 0).
 /// - `stateCost[(a·S + s)·P + p]`: cost per cycle in state s, payer p.
 /// - `moveCost[((a·S + s)·S + j)·P + p]`: cost per move s → j (transition costs and costs of
 ///   the transition events it triggers).
@@ -27,6 +30,21 @@ final class RunTables {
   let cumulative: UnsafeMutablePointer<Double>
   let rateMean: UnsafeMutablePointer<Double>
   let expMinusRate: UnsafeMutablePointer<Double>
+  let poissonCDF: UnsafeMutablePointer<Double>
+
+  /// Entries of the Poisson CDF table per (arm, event, state): counts 0…K−1 are read from
+  /// it; larger counts (probability 1 − F(K−1), below 3e-4 for a mean of 0.3) fall back to
+  /// sequential inversion.
+  static let poissonTableSize = 4
+
+  /// The Poisson count for uniform `u`: the number of table entries F(0…3) that u reaches,
+  /// or, when u ≥ F(3), ``Poisson/inverse(uniform:mean:expMinusMean:)`` (which gives the
+  /// same answer everywhere, only slower). Equal to the smallest k with u < F(k).
+  @inline(__always)
+  static func poissonCount(uniform u: Double, cdf f: UnsafePointer<Double>, mean: Double, expMinusMean: Double) -> Int {
+    let k = (u >= f[0] ? 1 : 0) &+ (u >= f[1] ? 1 : 0) &+ (u >= f[2] ? 1 : 0) &+ (u >= f[3] ? 1 : 0)
+    return k < 4 ? k : Poisson.inverse(uniform: u, mean: mean, expMinusMean: expMinusMean)
+  }
   let stateCost: UnsafeMutablePointer<Double>
   let moveCost: UnsafeMutablePointer<Double>
   let rateEventCost: UnsafeMutablePointer<Double>
@@ -46,6 +64,7 @@ final class RunTables {
     cumulative = buffer(A * S * S)
     rateMean = buffer(A * E * S)
     expMinusRate = buffer(A * E * S)
+    poissonCDF = buffer(A * E * S * Self.poissonTableSize)
     stateCost = buffer(A * S * P)
     moveCost = buffer(A * S * S * P)
     rateEventCost = buffer(A * E * P)
@@ -54,7 +73,7 @@ final class RunTables {
   }
 
   deinit {
-    for p in [parameters.baseAddress!, stack, moveProbability, cumulative, rateMean, expMinusRate, stateCost, moveCost, rateEventCost, startCost, shares] {
+    for p in [parameters.baseAddress!, stack, moveProbability, cumulative, rateMean, expMinusRate, poissonCDF, stateCost, moveCost, rateEventCost, startCost, shares] {
       p.deallocate()
     }
   }
@@ -149,7 +168,21 @@ final class RunTables {
     for a in 0..<A {
       for i in 0..<(E * S) {
         rateMean[a * E * S + i] = rateMean[i]
-        expMinusRate[a * E * S + i] = Foundation.exp(-rateMean[i])
+        let lambda = rateMean[i]
+        let p0 = Foundation.exp(-lambda)
+        expMinusRate[a * E * S + i] = p0
+        // F(k) by the same recursion as Poisson.inverse, so that the table and the fallback
+        // give the same count for every u.
+        let table = poissonCDF + (a * E * S + i) * Self.poissonTableSize
+        var p = p0
+        var f = p0
+        for k in 0..<Self.poissonTableSize {
+          if k > 0 {
+            p *= lambda / Double(k)
+            f += p
+          }
+          table[k] = lambda > 0 ? f : 1
+        }
       }
     }
 
