@@ -63,6 +63,26 @@ struct SimulateEndToEndTests {
     #expect(r.stderr.contains("The value '\(value)' is invalid for '--runs <n>': \(message)"), "\(r.stderr)")
   }
 
+  @Test("usage errors exit 2 with a message that says what to do")
+  func test_usageErrors() throws {
+    let dir = try temporaryDirectory("usage")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("a-file")
+    try Data("x".utf8).write(to: file)
+    let outIsFile = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--runs", "10", "--out", file.path])
+    #expect(outIsFile.status == 2)
+    #expect(outIsFile.stderr.contains("error: --out '\(file.path)' is a file; give a directory for the results."))
+    let threads = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--threads", "0"])
+    #expect(threads.status == 2)
+    #expect(threads.stderr.contains("--threads must be between 1 and 1024, not 0."))
+    let missing = try MBCBinary.run(["check", "no-such-scenario.yaml"])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("error: cannot open scenario 'no-such-scenario.yaml': no such file"))
+    let noArgument = try MBCBinary.run(["simulate"])
+    #expect(noArgument.status == 2)
+    #expect(noArgument.stderr.contains("Missing expected argument '<scenario>'"))
+  }
+
   @Test("a simulation writes every output; results are byte-identical for 1 and 2 threads")
   func test_simulate_outputs_andDeterminism() throws {
     let dir = try temporaryDirectory("simulate")
