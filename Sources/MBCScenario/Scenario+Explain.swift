@@ -44,7 +44,7 @@ extension Scenario {
         if case .fixed(let v) = d {
           line += "fixed \(format(v))"
         } else {
-          line += "\(p.written) = \(d); mean \(format(d.mean)), sd \(format(d.variance.squareRoot()))"
+          line += "\(p.written) = \(canonical(d)); mean \(format(d.mean)), sd \(format(d.variance.squareRoot()))"
         }
       case .expression(let e):
         line += "= \(e.text)"
@@ -99,6 +99,19 @@ extension Scenario {
       }
     }
     return out.joined(separator: "\n")
+  }
+
+  /// The distribution in its sampling parameterisation, with 6 significant digits.
+  private func canonical(_ d: Distribution) -> String {
+    switch d {
+    case .fixed(let v): "fixed(\(format(v)))"
+    case .beta(let a, let b): "beta(alpha \(format(a)), beta \(format(b)))"
+    case .gamma(let k, let theta): "gamma(shape \(format(k)), scale \(format(theta)))"
+    case .lognormal(let m, let s): "lognormal(meanlog \(format(m)), sdlog \(format(s)))"
+    case .normal(let m, let s): "normal(mean \(format(m)), sd \(format(s)))"
+    case .uniform(let a, let b): "uniform(min \(format(a)), max \(format(b)))"
+    case .poisson(let m): "poisson(mean \(format(m)))"
+    }
   }
 
   private func percent(_ x: Double) -> String {
