@@ -218,6 +218,72 @@ public enum BLAS {
     return Int(info)
   }
 
+  /// Eigenvalues, and optionally eigenvectors, of a symmetric matrix, in place (LAPACK `dsyevd`,
+  /// divide and conquer).
+  ///
+  /// `a` is row-major of order `order`; only its lower triangle is read (as for
+  /// ``potrf(_:order:)``, a row-major lower triangle is the column-major upper one, so this calls
+  /// `dsyevd` with `uplo = "U"`). The eigenvalues come back in `eigenvalues`, in ascending order.
+  ///
+  /// With `computeVectors`, `a` is overwritten by the orthonormal eigenvectors, stored so that
+  /// **row k** of `a` (elements `k * order ..< (k + 1) * order`) is the unit eigenvector for
+  /// `eigenvalues[k]`: LAPACK writes them as the columns of a column-major matrix, which read
+  /// row-major is the transpose. Each eigenvector's sign is arbitrary. Without `computeVectors`
+  /// (`jobz = "N"`) the contents of `a` are destroyed.
+  ///
+  /// The two workspaces are sized by LAPACK's own workspace query (`lwork = liwork = −1`), then
+  /// allocated for the call. `dsyevd_` is reference LAPACK compiled by gfortran, so its two hidden
+  /// `CHARACTER` length arguments are passed explicitly (as 1; see `shim.h`).
+  ///
+  /// - Parameters:
+  ///   - a: `order * order` elements, row-major, finite (LAPACK does not promise anything for NaN).
+  ///   - eigenvalues: `order` elements, overwritten.
+  ///   - computeVectors: Also compute the eigenvectors (`jobz = "V"`); default true.
+  /// - Returns: LAPACK's `info`: 0 on success; `i > 0` when the algorithm failed to converge (`i`
+  ///   off-diagonal elements of an intermediate tridiagonal form did not converge to zero).
+  /// - Complexity: O(order³).
+  public static func syevd(
+    _ a: UnsafeMutableBufferPointer<Double>, order: Int,
+    eigenvalues: UnsafeMutableBufferPointer<Double>, computeVectors: Bool = true
+  ) -> Int {
+    useSingleThread()
+    var n = blasInt(order, "syevd", "order")
+    precondition(
+      a.count == order * order,
+      "BLAS.syevd: A has \(a.count) elements, expected \(order) × \(order)")
+    precondition(
+      eigenvalues.count == order,
+      "BLAS.syevd: eigenvalues has \(eigenvalues.count) elements, expected \(order)")
+    guard order > 0 else { return 0 }
+    var jobz = CChar(UInt8(ascii: computeVectors ? "V" : "N"))
+    var uplo = CChar(UInt8(ascii: "U"))
+    var lda = n
+    var info: Int32 = 0
+
+    // Workspace query: the optimal sizes come back in work[0] and iwork[0].
+    var workSize = 0.0
+    var iworkSize: Int32 = 0
+    var query: Int32 = -1
+    var iquery: Int32 = -1
+    dsyevd_(
+      &jobz, &uplo, &n, a.baseAddress, &lda, eigenvalues.baseAddress, &workSize, &query,
+      &iworkSize, &iquery, &info, 1, 1)
+    precondition(info == 0, "BLAS.syevd: dsyevd workspace query rejected argument \(-info)")
+    var lwork = Int32(workSize.rounded(.up))
+    var liwork = max(iworkSize, 1)
+    var work = [Double](repeating: 0, count: Int(lwork))
+    var iwork = [Int32](repeating: 0, count: Int(liwork))
+    work.withUnsafeMutableBufferPointer { workBuffer in
+      iwork.withUnsafeMutableBufferPointer { iworkBuffer in
+        dsyevd_(
+          &jobz, &uplo, &n, a.baseAddress, &lda, eigenvalues.baseAddress, workBuffer.baseAddress,
+          &lwork, iworkBuffer.baseAddress, &liwork, &info, 1, 1)
+      }
+    }
+    precondition(info >= 0, "BLAS.syevd: dsyevd rejected argument \(-info)")
+    return Int(info)
+  }
+
   // MARK: - Array conveniences
 
   /// ``gemv(_:rows:columns:transposeA:x:y:alpha:beta:)`` on arrays.
@@ -271,6 +337,17 @@ public enum BLAS {
   /// ``potrf(_:order:)`` on an array.
   public static func potrf(_ a: inout [Double], order: Int) -> Int {
     a.withUnsafeMutableBufferPointer { potrf($0, order: order) }
+  }
+
+  /// ``syevd(_:order:eigenvalues:computeVectors:)`` on arrays.
+  public static func syevd(
+    _ a: inout [Double], order: Int, eigenvalues: inout [Double], computeVectors: Bool = true
+  ) -> Int {
+    a.withUnsafeMutableBufferPointer { aBuffer in
+      eigenvalues.withUnsafeMutableBufferPointer { wBuffer in
+        syevd(aBuffer, order: order, eigenvalues: wBuffer, computeVectors: computeVectors)
+      }
+    }
   }
 
   // MARK: - Helpers

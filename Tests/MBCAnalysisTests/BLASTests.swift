@@ -121,6 +121,30 @@ struct BLASTests {
     #expect(BLAS.potrf(&empty, order: 0) == 0)
   }
 
+  @Test("syevd: ascending eigenvalues; row k of A holds eigenvector k; values-only mode agrees")
+  func test_syevd() {
+    // [2 1; 1 2]: eigenvalues 1 and 3, eigenvectors ±(1, −1)/√2 and ±(1, 1)/√2. Not exact in
+    // Double (√2), so compared to 1e-15 (a few ulps of the norm 3).
+    var m: [Double] = [2, 1, 1, 2]
+    var w = [Double](repeating: .nan, count: 2)
+    #expect(BLAS.syevd(&m, order: 2, eigenvalues: &w) == 0)
+    #expect(abs(w[0] - 1) <= 1e-15 && abs(w[1] - 3) <= 1e-15)
+    let h = 0.5.squareRoot()
+    // Row 0 is the eigenvector of λ = 1: its two components have opposite signs.
+    #expect(abs(abs(m[0]) - h) <= 1e-15 && abs(m[0] + m[1]) <= 1e-15)
+    // Row 1 is the eigenvector of λ = 3: equal components.
+    #expect(abs(abs(m[2]) - h) <= 1e-15 && abs(m[2] - m[3]) <= 1e-15)
+
+    var valuesOnly: [Double] = [2, 1, 1, 2]
+    var w2 = [Double](repeating: .nan, count: 2)
+    #expect(BLAS.syevd(&valuesOnly, order: 2, eigenvalues: &w2, computeVectors: false) == 0)
+    #expect(abs(w2[0] - 1) <= 1e-15 && abs(w2[1] - 3) <= 1e-15)
+
+    var empty: [Double] = []
+    var noValues: [Double] = []
+    #expect(BLAS.syevd(&empty, order: 0, eigenvalues: &noValues) == 0)
+  }
+
   @Test("a shape mismatch traps (precondition)")
   func test_gemv_shapeMismatchTraps() async {
     await #expect(processExitsWith: .failure) {
