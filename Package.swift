@@ -35,8 +35,9 @@ let package = Package(
     .target(name: "MBCRandom"),
     /// The scenario file format: YAML decoding with locations, validation, expressions.
     .target(name: "MBCScenario", dependencies: ["MBCRandom", "Yams"]),
-    /// Per-run parameter draws, flat per-run tables, the individual engine, the parallel driver.
-    .target(name: "MBCEngine", dependencies: ["MBCRandom", "MBCScenario"]),
+    /// Per-run parameter draws (with the copula), flat per-run tables, the individual and cohort
+    /// engines, the parallel driver. Uses MBCAnalysis for Cholesky factors (LAPACK).
+    .target(name: "MBCEngine", dependencies: ["MBCRandom", "MBCScenario", "MBCAnalysis"]),
     /// Aggregation of the runs x metrics matrix on BLAS: moments, intervals, quantiles.
     .target(name: "MBCAnalysis", dependencies: ["COpenBLAS"]),
     /// Output files: CSV, manifest.json, report.html; atomic writes; SHA-256.

@@ -1,43 +1,72 @@
 import MBCRandom
 import MBCScenario
 
-/// Individual-level (microsimulation) engine: simulates every client of one run, month by
-/// month, in every arm, and reduces the run to one row of metrics.
+/// Individual-level (microsimulation) engine: simulates every client of one run, cycle by
+/// cycle, in every arm, and reduces the run to one row of metrics.
 ///
 /// Per run: draw the parameters, evaluate the run's tables (``RunTables``), then for each
-/// client c open its streams — transitions (seed, run, c, transitions) and one per rate event
-/// (seed, run, c, event name) — and replay the same streams in every arm (common random
-/// numbers: client c in cycle t uses the same uniforms in each arm). In cycle t a client in
-/// state s:
-/// 1. accrues the discount factor d_t to its state's discounted occupancy (summed per stay
-///    from prefix sums of d, which is the same sum without a per-cycle memory update);
+/// client c draw its characteristics (subgroup, attributes, age, start state; stream (seed,
+/// run, c, attributes)) and open its streams — transitions (seed, run, c, transitions) and
+/// one per rate event (seed, run, c, event name) — and replay the same streams in every arm
+/// (common random numbers: client c in cycle t uses the same uniforms in each arm). In cycle t
+/// a client in state s:
+/// 1. has the state rewards of boundary t counted with their timing weights (ω_t·d_t);
 /// 2. for each rate event, draws one uniform from the event's stream (always, even when the
 ///    rate is 0, so that the streams stay aligned across arms) and a Poisson count by inversion;
 /// 3. draws one uniform u from the transitions stream and moves to the first column j with
-///    u < cum[s][j].
-/// (The engine runs step 3 over the whole horizon first and then step 2 along the recorded
-/// path, so that each generator stays in registers; the draws and results are the same.)
+///    u < cum[s][j]; a move counts its rewards (in cycle t, or at boundary t + 1 with
+///    `transition_timing: next_boundary`).
+/// The state at boundary T (the end) counts too. The engine runs step 3 over the whole horizon
+/// first and then step 2 along the recorded path, so that each generator stays in registers;
+/// the draws and results are the same.
 ///
-/// The loop accumulates only occupancy, counts and moves (discounted and not); costs are
-/// applied per run afterwards: cost_p = Σ_s occ_s·c_sp + Σ_e n_e·c_ep + Σ_{s→j} m_sj·c_sjp
-/// + N·c_start,p. This keeps the inner loop independent of the number of payers and cost
-/// lines, and free of allocation, locking and expression evaluation.
+/// Tables without dimensions take fast paths: state rewards are applied per run to the
+/// weighted occupancy (summed per stay from prefix sums of the weights), and event rewards to
+/// the discounted counts. Nothing here allocates after `init`, takes a lock or evaluates an
+/// expression.
 final class IndividualEngine {
   let model: CompiledModel
   let tables: RunTables
   let seed: UInt64
-  let S: Int, A: Int, P: Int, E: Int, T: Int, N: Int
+  let S: Int, A: Int, P: Int, R: Int, C: Int, E: Int, T: Int, N: Int
 
-  // Accumulators for the current run, per arm.
-  let occupancy: UnsafeMutablePointer<Double>  // A·S, discounted
-  let rateCount: UnsafeMutablePointer<Double>  // A·E
-  let rateDiscounted: UnsafeMutablePointer<Double>  // A·E
+  // Per-run accumulators.
+  let acc: UnsafeMutablePointer<Double>  // A·R: rewards looked up per boundary, event or move
+  let occupancy: UnsafeMutablePointer<Double>  // A·C·S: Σ ω_t·d_t over boundaries in s (fast path)
+  let eventDiscounted: UnsafeMutablePointer<Double>  // A·E·C: Σ k·d_t (fast path)
+  let eventCount: UnsafeMutablePointer<Double>  // A·E
   let moveCount: UnsafeMutablePointer<Double>  // A·S·S
-  let moveDiscounted: UnsafeMutablePointer<Double>  // A·S·S
-  let discount: UnsafeMutablePointer<Double>  // T
-  let discountPrefix: UnsafeMutablePointer<Double>  // T + 1: prefix[t] = Σ_{u<t} discount[u]
-  let eventStreams: UnsafeMutablePointer<Xoshiro256PlusPlus>  // E, the client's initial states
-  let path: UnsafeMutablePointer<Int32>  // T: the client's state at the start of each cycle
+
+  // Constants of the model, flattened for the loop.
+  let weight: UnsafeMutablePointer<Double>  // C·(T+1): ω_t·d_t
+  let prefix: UnsafeMutablePointer<Double>  // C·(T+2): prefix sums of weight
+  let discount: UnsafeMutablePointer<Double>  // C·(T+1)
+  let componentCategory: UnsafeMutablePointer<Int>  // R
+  let rowBase: UnsafeMutablePointer<Int>, rowStride: UnsafeMutablePointer<Strides>  // A·S
+  let rateBase: UnsafeMutablePointer<Int>, rateStride: UnsafeMutablePointer<Strides>  // A·E·S
+  let stateBase: UnsafeMutablePointer<Int>, stateStride: UnsafeMutablePointer<Strides>  // A·S
+  let eventBase: UnsafeMutablePointer<Int>, eventStride: UnsafeMutablePointer<Strides>  // A·E
+  let moveBase: UnsafeMutablePointer<Int>, moveStride: UnsafeMutablePointer<Strides>  // A·S·S
+  let moveHasRewards: UnsafeMutablePointer<Bool>  // A·S·S
+  let eventKeyed: UnsafeMutablePointer<Bool>  // A·E: event rewards have dimensions
+  let ratesKeyed: UnsafeMutablePointer<Bool>  // A·E: some state's rate table has dimensions
+  /// Per arm, what the loops need to know (read once per client and arm, so kept flat).
+  struct ArmFlags {
+    var rowsKeyed: Bool, rewardsKeyed: Bool, usesAge: Bool, usesDuration: Bool, hasStartRewards: Bool
+  }
+  let arms: UnsafeMutablePointer<ArmFlags>
+  let moveAtBoundary: Bool
+  let populationIsRandom: Bool
+  let fixedAge: Double
+  // Table pointers, copied from `tables` so that the loops load them from this object.
+  let cumulative: UnsafeMutablePointer<Double>, rewards: UnsafeMutablePointer<Double>
+  let poissonCDF: UnsafeMutablePointer<Double>, rateMean: UnsafeMutablePointer<Double>, expMinusRate: UnsafeMutablePointer<Double>
+
+  // Per-client scratch.
+  let path: UnsafeMutablePointer<Int32>  // T: state at the start of each cycle
+  let durationPath: UnsafeMutablePointer<Int32>  // T: time in state at each cycle
+  let countPath: UnsafeMutablePointer<Int32>  // T: an event's count in each cycle
+  let eventStreams: UnsafeMutablePointer<Xoshiro256PlusPlus>  // E: the client's initial states
   let eventPurposes: [UInt64]
 
   init(model: CompiledModel, seed: UInt64) {
@@ -47,159 +76,411 @@ final class IndividualEngine {
     S = model.stateCount
     A = model.armCount
     P = model.payerCount
+    R = model.rewardCount
+    C = 1 + model.effectCount
     E = model.rateEventCount
     T = model.horizon
     N = model.clients
     let buffer = zeroedBuffer
-    occupancy = buffer(A * S)
-    rateCount = buffer(A * E)
-    rateDiscounted = buffer(A * E)
+    acc = buffer(A * R)
+    occupancy = buffer(A * C * S)
+    eventDiscounted = buffer(A * E * C)
+    eventCount = buffer(A * E)
     moveCount = buffer(A * S * S)
-    moveDiscounted = buffer(A * S * S)
-    discount = buffer(T)
-    discountPrefix = buffer(T + 1)
-    for t in 0..<T {
-      discount[t] = model.discountFactors[t]
-      discountPrefix[t + 1] = discountPrefix[t] + discount[t]
+    weight = buffer(C * (T + 1))
+    prefix = buffer(C * (T + 2))
+    discount = buffer(C * (T + 1))
+    for c in 0..<C {
+      for t in 0...T {
+        weight[c * (T + 1) + t] = model.boundaryWeights[c][t]
+        discount[c * (T + 1) + t] = model.discount[c][t]
+        prefix[c * (T + 2) + t + 1] = prefix[c * (T + 2) + t] + model.boundaryWeights[c][t]
+      }
     }
-    eventStreams = .allocate(capacity: max(E, 1))
-    eventStreams.initialize(repeating: Xoshiro256PlusPlus(seed: 0), count: max(E, 1))
+    componentCategory = .allocate(capacity: max(R, 1))
+    componentCategory.initialize(from: model.category, count: R)
+    func ints(_ values: [Int]) -> UnsafeMutablePointer<Int> {
+      let p = UnsafeMutablePointer<Int>.allocate(capacity: max(values.count, 1))
+      p.initialize(from: values, count: values.count)
+      return p
+    }
+    func strides(_ values: [Strides]) -> UnsafeMutablePointer<Strides> {
+      let p = UnsafeMutablePointer<Strides>.allocate(capacity: max(values.count, 1))
+      p.initialize(from: values, count: values.count)
+      return p
+    }
+    func bools(_ values: [Bool]) -> UnsafeMutablePointer<Bool> {
+      let p = UnsafeMutablePointer<Bool>.allocate(capacity: max(values.count, 1))
+      p.initialize(from: values, count: values.count)
+      return p
+    }
+    let rows = model.rows.flatMap { $0 }
+    rowBase = ints(rows.map(\.base))
+    rowStride = strides(rows.map(\.strides))
+    let rates = model.rates.flatMap { $0.flatMap { $0 } }
+    rateBase = ints(rates.map(\.base))
+    rateStride = strides(rates.map(\.strides))
+    let states = model.stateRewards.flatMap { $0 }
+    stateBase = ints(states.map(\.base))
+    stateStride = strides(states.map(\.strides))
+    let events = model.eventRewards.flatMap { $0 }
+    eventBase = ints(events.map(\.base))
+    eventStride = strides(events.map(\.strides))
+    eventKeyed = bools(events.map { !$0.dimensions.isEmpty })
+    let moves = model.moveRewards.flatMap { $0 }
+    moveBase = ints(moves.map(\.base))
+    moveStride = strides(moves.map(\.strides))
+    moveHasRewards = bools(model.moveContributions.flatMap { $0.map { !$0.isEmpty } })
+    ratesKeyed = bools(model.rates.flatMap { $0.map { $0.contains { !$0.dimensions.isEmpty } } })
+    arms = .allocate(capacity: max(A, 1))
+    arms.initialize(from: (0..<A).map { a in
+      ArmFlags(rowsKeyed: model.rows[a].contains { !$0.dimensions.isEmpty }, rewardsKeyed: model.keyedStateRewards[a],
+               usesAge: model.usesAge[a], usesDuration: model.usesDuration[a], hasStartRewards: !model.startContributions[a].isEmpty)
+    }, count: A)
+    moveAtBoundary = model.transitionTiming == .nextBoundary
+    populationIsRandom = model.population.isRandom
+    if case .fixed(let a)? = model.population.age.first ?? nil { fixedAge = a } else { fixedAge = 0 }
+    cumulative = tables.cumulative
+    rewards = tables.rewards
+    poissonCDF = tables.poissonCDF
+    rateMean = tables.rateMean
+    expMinusRate = tables.expMinusRate
     path = .allocate(capacity: max(T, 1))
     path.initialize(repeating: 0, count: max(T, 1))
+    durationPath = .allocate(capacity: max(T, 1))
+    durationPath.initialize(repeating: 0, count: max(T, 1))
+    countPath = .allocate(capacity: max(T, 1))
+    countPath.initialize(repeating: 0, count: max(T, 1))
+    eventStreams = .allocate(capacity: max(E, 1))
+    eventStreams.initialize(repeating: Xoshiro256PlusPlus(seed: 0), count: max(E, 1))
     eventPurposes = model.rateEvents.map(\.purpose.rawValue)
   }
 
   deinit {
-    for p in [occupancy, rateCount, rateDiscounted, moveCount, moveDiscounted, discount, discountPrefix] { p.deallocate() }
-    eventStreams.deallocate()
+    for p in [acc, occupancy, eventDiscounted, eventCount, moveCount, weight, prefix, discount] { p.deallocate() }
+    for p in [rowBase, rateBase, stateBase, eventBase, moveBase] { p.deallocate() }
+    for p in [rowStride, rateStride, stateStride, eventStride, moveStride] { p.deallocate() }
+    moveHasRewards.deallocate()
+    eventKeyed.deallocate()
+    ratesKeyed.deallocate()
+    arms.deallocate()
+    componentCategory.deallocate()
     path.deallocate()
+    durationPath.deallocate()
+    countPath.deallocate()
+    eventStreams.deallocate()
   }
 
   /// Simulates run `run` and writes its metrics into `row` (``MetricLayout`` order).
   func simulate(run: Int, into row: UnsafeMutablePointer<Double>) throws(SimulationError) {
     try tables.drawParameters(seed: seed, run: run)
     try tables.evaluateTables(run: run)
+    try tables.evaluatePopulation(run: run)
     simulateClients(run: run)
     writeMetrics(into: row)
   }
 
+  /// A client's characteristics: profile, age at the start (years) and start state.
+  struct Client {
+    var profile = 0
+    var subgroup = 0
+    var age = 0.0
+    var start = 0
+  }
+
+  /// Draws client c's characteristics from its attributes stream, in a fixed order:
+  /// subgroup, each categorical attribute, age, start state.
+  @inline(__always)
+  func drawClient(run: Int, client c: Int) -> Client {
+    if !populationIsRandom {
+      // Everyone alike: subgroup 0, its fixed age, its only start state.
+      return Client(profile: 0, subgroup: 0, age: fixedAge, start: firstIndex(tables.startCumulative, count: S, u: 0.5))
+    }
+    return drawRandomClient(run: run, client: c)
+  }
+
+  @inline(never)
+  private func drawRandomClient(run: Int, client c: Int) -> Client {
+    var client = Client()
+    let pop = model.population
+    var g = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: .attributes).makeGenerator()
+    let subgroups = model.scenario.subgroups.count
+    client.subgroup = firstIndex(tables.subgroupCumulative, count: subgroups, u: g.nextDouble())
+    let nAttr = max(model.scenario.attributes.count, 1)
+    var profile = client.subgroup
+    for (k, attribute) in model.scenario.attributes.enumerated() {
+      let cum = tables.categoryCumulative + (client.subgroup * nAttr + k) * tables.maxCategories
+      let category = firstIndex(cum, count: attribute.categories.count, u: g.nextDouble())
+      profile = profile * attribute.categories.count + category
+    }
+    client.profile = profile
+    if let d = pop.age[client.subgroup] {
+      client.age = min(Scenario.AgeSpec.maximumAge, max(0, d.sample(using: &g)))
+    }
+    client.start = firstIndex(tables.startCumulative + client.subgroup * S, count: S, u: g.nextDouble())
+    return client
+  }
+
+  /// The first i with u < cum[i] (the last index when rounding leaves u above cum[count−1]).
+  @inline(__always)
+  private func firstIndex(_ cum: UnsafeMutablePointer<Double>, count: Int, u: Double) -> Int {
+    var i = 0
+    while i < count - 1 && !(u < cum[i]) { i += 1 }
+    return i
+  }
+
   /// Simulates all clients of the run with the current tables.
   func simulateClients(run: Int) {
-    for i in 0..<(A * S) { occupancy[i] = 0 }
-    for i in 0..<(A * E) {
-      rateCount[i] = 0
-      rateDiscounted[i] = 0
-    }
-    for i in 0..<(A * S * S) {
-      moveCount[i] = 0
-      moveDiscounted[i] = 0
-    }
-    let start = model.scenario.startState
+    for i in 0..<(A * R) { acc[i] = 0 }
+    for i in 0..<(A * C * S) { occupancy[i] = 0 }
+    for i in 0..<(A * E * C) { eventDiscounted[i] = 0 }
+    for i in 0..<(A * E) { eventCount[i] = 0 }
+    for i in 0..<(A * S * S) { moveCount[i] = 0 }
     for c in 0..<N {
+      let client = drawClient(run: run, client: c)
       let transitionsStart = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: .transitions).makeGenerator()
       for e in 0..<E {
         eventStreams[e] = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: StreamPurpose(rawValue: eventPurposes[e])).makeGenerator()
       }
       for a in 0..<A {
-        simulateClient(arm: a, start: start, transitions: transitionsStart)
+        simulateClient(arm: a, client: client, transitions: transitionsStart)
       }
     }
+  }
+
+  /// The age index (whole years since the key space's youngest age) at boundary t.
+  @inline(__always)
+  private func ageIndex(_ client: Client, _ t: Int) -> Int {
+    let keys = model.keys
+    let years = client.age + Double(t) * model.scenario.cycleLength
+    return min(keys.ages - 1, max(0, Int(years.rounded(.down)) - keys.ageMin))
+  }
+
+  /// Adds the state rewards of boundary t (state s) to the arm's accumulators.
+  @inline(__always)
+  private func boundaryRewards(arm a: Int, state s: Int, t: Int, age: Int, duration: Int, profile g: Int) {
+    let i = a * S + s
+    let out = rewards + stateBase[i] + stateStride[i].entry(cycle: t, age: age, duration: duration, profile: g) * R
+    let sums = acc + a * R
+    for r in 0..<R { sums[r] += weight[componentCategory[r] * (T + 1) + t] * out[r] }
   }
 
   /// One client in one arm over the horizon: first the path of states (transitions stream),
-  /// then each rate event's counts along that path (its own stream). Two passes keep each
-  /// generator in registers; the result is the same as drawing both in one loop, because the
-  /// streams are independent and the event draws do not affect the moves.
+  /// then each rate event's counts along that path (its own stream).
   @inline(__always)
-  private func simulateClient(arm a: Int, start: Int, transitions: Xoshiro256PlusPlus) {
+  private func simulateClient(arm a: Int, client: Client, transitions: Xoshiro256PlusPlus) {
+    // Specialise the loops on whether the arm's tables have dimensions, so that the common
+    // time-homogeneous case computes no keys.
+    let flags = arms[a]
+    switch (flags.rowsKeyed, flags.rewardsKeyed) {
+    case (false, false): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Plain.self)
+    case (true, false): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Plain.self)
+    case (false, true): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Keyed.self)
+    case (true, true): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Keyed.self)
+    }
+    if E > 0 && flags.usesDuration { recordDurations() }
+    for e in 0..<E {
+      if ratesKeyed[a &* E &+ e] || eventKeyed[a &* E &+ e] {
+        eventPass(arm: a, event: e, client: client, Keyed.self)
+      } else {
+        eventPass(arm: a, event: e, client: client, Plain.self)
+      }
+    }
+    // Once at the start.
+    if flags.hasStartRewards {
+      let table = model.startRewards[a]
+      let age = table.dimensions.contains(.age) ? ageIndex(client, 0) : 0
+      let out = tables.rewards + table.base + table.strides.entry(cycle: 0, age: age, duration: 0, profile: client.profile) * R
+      let sums = acc + a * R
+      for r in 0..<R { sums[r] += out[r] }
+    }
+  }
+
+  @inline(__always)
+  private func pathPass<Rows: KeyMode, Rewards: KeyMode>(arm a: Int, client: Client, transitions: Xoshiro256PlusPlus, _: Rows.Type, _: Rewards.Type) {
+    let rowsKeyed = Rows.keyed
+    let rewardsKeyed = Rewards.keyed
     var rng = transitions
-    var s = start
-    let cum = tables.cumulative + a * S * S
-    let occ = occupancy + a * S
-    let moves = moveCount + a * S * S
-    let movesD = moveDiscounted + a * S * S
+    var s = client.start
+    // Without dimensions the arm's rows are consecutive: row s starts at cum + s·S.
+    let cumArm = cumulative + rowBase[a &* S]
     let path = self.path
-    // Occupancy is added per stay, not per cycle: a stay in s over cycles [entered, t] adds
-    // Σ d over those cycles = prefix[t + 1] − prefix[entered].
-    let prefix = discountPrefix
+    let T = self.T, S = self.S
     var entered = 0
     for t in 0..<T {
       path[t] = Int32(truncatingIfNeeded: s)
+      let row: UnsafeMutablePointer<Double>
+      if rowsKeyed || rewardsKeyed {
+        let age = arms[a].usesAge ? ageIndex(client, t) : 0
+        let duration = t &- entered
+        if rewardsKeyed { boundaryRewards(arm: a, state: s, t: t, age: age, duration: duration, profile: client.profile) }
+        if rowsKeyed {
+          let i = a &* S &+ s
+          row = cumulative + (rowBase[i] &+ rowStride[i].entry(cycle: t, age: age, duration: duration, profile: client.profile) &* S)
+        } else {
+          row = cumArm + s &* S
+        }
+      } else {
+        row = cumArm + s &* S
+      }
       let u = rng.nextDouble()
-      let row = cum + s * S
       var j = 0
-      while u >= row[j] { j += 1 }
+      while u >= row[j] { j &+= 1 }
       if j != s {
-        let d = discount[t]
-        moves[s * S + j] += 1
-        movesD[s * S + j] += d
-        occ[s] += prefix[t + 1] - prefix[entered]
-        entered = t + 1
+        // Moves are rare (a few per cent of cycles): their bookkeeping is out of line, which
+        // keeps this loop's registers for the generator and the scan.
+        move(arm: a, from: s, to: j, t: t, entered: entered, client: client, perStay: !rewardsKeyed)
+        entered = t &+ 1
         s = j
       }
     }
-    occ[s] += prefix[T] - prefix[entered]
-
-    // Rate events along the path: one uniform per cycle, drawn even when the rate is 0 so
-    // that client c's draw for cycle t is the same in every arm.
-    // Counts below K come from the run's CDF table by K branch-free comparisons; only
-    // u ≥ F(K−1) (rare) runs the sequential inversion, which gives the same count.
-    let K = RunTables.poissonTableSize
-    for e in 0..<E {
-      var g = eventStreams[e]
-      let rate = tables.rateMean + (a * E + e) * S
-      let expRate = tables.expMinusRate + (a * E + e) * S
-      let cdf = tables.poissonCDF + (a * E + e) * S * K
-      var count = 0
-      var countD = 0.0
-      for t in 0..<T {
-        let u = g.nextDouble()
-        let state = Int(path[t])
-        let k = RunTables.poissonCount(uniform: u, cdf: cdf + state * K, mean: rate[state], expMinusMean: expRate[state])
-        count &+= k
-        countD += Double(k) * discount[t]
-      }
-      rateCount[a * E + e] += Double(count)
-      rateDiscounted[a * E + e] += countD
+    if rewardsKeyed {
+      boundaryRewards(arm: a, state: s, t: T, age: arms[a].usesAge ? ageIndex(client, T) : 0, duration: T &- entered, profile: client.profile)
+    } else {
+      stay(arm: a, state: s, from: entered, to: T)
     }
   }
 
-  /// Applies the run's costs to the accumulated occupancy, counts and moves.
+  /// Bookkeeping of a move s → j in cycle t: its count, its rewards, and (fast path) the
+  /// weighted occupancy of the stay in s that it ends.
+  @inline(never)
+  private func move(arm a: Int, from s: Int, to j: Int, t: Int, entered: Int, client: Client, perStay: Bool) {
+    let m = s &* S &+ j
+    moveCount[a &* S &* S &+ m] += 1
+    if moveHasRewards[a &* S &* S &+ m] {
+      moveRewards(arm: a, move: m, t: t, age: arms[a].usesAge ? ageIndex(client, t) : 0, duration: t &- entered, profile: client.profile, atBoundary: moveAtBoundary)
+    }
+    if perStay { stay(arm: a, state: s, from: entered, to: t) }
+  }
+
+  /// Occupancy of a stay in s over boundaries `from` … `to`: Σ ω·d = prefix[to + 1] − prefix[from].
+  @inline(__always)
+  private func stay(arm a: Int, state s: Int, from: Int, to: Int) {
+    let occ = occupancy + a &* C &* S
+    for c in 0..<C { occ[c &* S &+ s] += prefix[c &* (T &+ 2) &+ to &+ 1] - prefix[c &* (T &+ 2) &+ from] }
+  }
+
+  /// Time in state along the recorded path (for event tables that use it).
+  private func recordDurations() {
+    var entered = 0
+    for t in 0..<T {
+      if t > 0 && path[t] != path[t - 1] { entered = t }
+      durationPath[t] = Int32(truncatingIfNeeded: t - entered)
+    }
+  }
+
+  /// The rewards of move m = s·S + j in cycle t.
+  @inline(never)
+  private func moveRewards(arm a: Int, move m: Int, t: Int, age: Int, duration: Int, profile g: Int, atBoundary: Bool) {
+    let k = a &* S &* S &+ m
+    let out = rewards + moveBase[k] + moveStride[k].entry(cycle: t, age: age, duration: duration, profile: g) &* R
+    let sums = acc + a &* R
+    for r in 0..<R {
+      let c = componentCategory[r]
+      let w = atBoundary ? weight[c &* (T &+ 1) &+ t &+ 1] : discount[c &* (T &+ 1) &+ t]
+      sums[r] += w * out[r]
+    }
+  }
+
+  /// Rate event e along the recorded path: one uniform per cycle, drawn even when the rate
+  /// is 0 so that client c's draw for cycle t is the same in every arm.
+  @inline(__always)
+  private func eventPass<Mode: KeyMode>(arm a: Int, event e: Int, client: Client, _: Mode.Type) {
+    let keyed = Mode.keyed
+    let K = RunTables.poissonTableSize
+    let T = self.T, S = self.S, C = self.C
+    var gen = eventStreams[e]
+    let ae = a &* E &+ e
+    let usesAge = keyed && arms[a].usesAge
+    let g = client.profile
+    let base = rateBase + ae &* S
+    let stride = rateStride + ae &* S
+    let cdf = poissonCDF
+    let mean = rateMean
+    let expMinus = expMinusRate
+    let path = self.path
+    let durationPath = self.durationPath
+    let discount = self.discount
+    let sums = acc + a &* R
+    var count = 0
+    var countD0 = 0.0
+    let fastD = eventDiscounted + ae &* C
+    let counts = countPath
+    // Without dimensions the tables of the states are consecutive single entries.
+    let first = base[0]
+    for t in 0..<T {
+      let u = gen.nextDouble()
+      let state = Int(path[t])
+      var entry = first &+ state
+      var age = 0
+      var duration = 0
+      if keyed {
+        age = usesAge ? ageIndex(client, t) : 0
+        duration = Int(durationPath[t])
+        entry = base[state] &+ stride[state].entry(cycle: t, age: age, duration: duration, profile: g)
+      }
+      let k = RunTables.poissonCount(uniform: u, cdf: cdf + entry &* K, mean: mean[entry], expMinusMean: expMinus[entry])
+      count &+= k
+      if keyed && eventKeyed[ae] {
+        if k > 0 {
+          let out = rewards + eventBase[ae] + eventStride[ae].entry(cycle: t, age: age, duration: duration, profile: g) &* R
+          for r in 0..<R { sums[r] += Double(k) * discount[componentCategory[r] &* (T &+ 1) &+ t] * out[r] }
+        }
+      } else {
+        countD0 += Double(k) * discount[t]
+        counts[t] = Int32(truncatingIfNeeded: k)
+      }
+    }
+    eventCount[ae] += Double(count)
+    fastD[0] += countD0
+    if !(keyed && eventKeyed[ae]) {
+      // Effects counted per event have their own discounting: Σ_t k_t·d^c_t per category.
+      for c in 1..<C {
+        var sum = 0.0
+        for t in 0..<T { sum += Double(counts[t]) * discount[c &* (T &+ 1) &+ t] }
+        fastD[c] += sum
+      }
+    }
+  }
+
+  /// Applies the fast-path rewards and writes the run's metrics.
   func writeMetrics(into row: UnsafeMutablePointer<Double>) {
     let layout = model.layout
-    let n = Double(N)
     for a in 0..<A {
       var total = 0.0
-      for p in 0..<P {
-        var cost = n * tables.startCost[a * P + p]
-        for s in 0..<S { cost += occupancy[a * S + s] * tables.stateCost[(a * S + s) * P + p] }
-        for e in 0..<E { cost += rateDiscounted[a * E + e] * tables.rateEventCost[(a * E + e) * P + p] }
-        for m in 0..<(S * S) where moveDiscounted[a * S * S + m] != 0 {
-          cost += moveDiscounted[a * S * S + m] * tables.moveCost[(a * S * S + m) * P + p]
+      for r in 0..<R {
+        let c = model.category[r]
+        var value = acc[a * R + r]
+        if !model.keyedStateRewards[a] {
+          for s in 0..<S { value += occupancy[(a * C + c) * S + s] * tables.rewards[stateBase[a * S + s] + r] }
         }
-        row[layout.cost(arm: a, payer: p)] = cost
-        total += cost
+        for e in 0..<E where !eventKeyed[a * E + e] {
+          value += eventDiscounted[(a * E + e) * C + c] * tables.rewards[eventBase[a * E + e] + r]
+        }
+        if r < P {
+          row[layout.cost(arm: a, payer: r)] = value
+          total += value
+        } else {
+          row[layout.effect(arm: a, effect: r - P)] = value
+        }
       }
       row[layout.cost(arm: a, payer: P)] = total
       for (r, event) in model.rateEvents.enumerated() {
-        row[layout.events(arm: a, event: event.event)] = rateCount[a * E + r]
+        row[layout.events(arm: a, event: event.event)] = eventCount[a * E + r]
       }
       for event in model.transitionEvents {
-        var c = 0.0
-        for m in event.moves { c += moveCount[a * S * S + m.from * S + m.to] }
-        row[layout.events(arm: a, event: event.event)] = c
+        var count = 0.0
+        for m in event.moves { count += moveCount[a * S * S + m.from * S + m.to] }
+        row[layout.events(arm: a, event: event.event)] = count
       }
     }
-    // Comparisons with the reference arm.
-    let ref = layout.referenceArm
-    var k = 0
-    for a in 0..<A where a != ref {
-      let base = layout.comparison(k)
-      for p in 0...P { row[base + p] = row[layout.cost(arm: ref, payer: p)] - row[layout.cost(arm: a, payer: p)] }
-      for e in 0..<layout.eventCount {
-        row[base + P + 1 + e] = row[layout.events(arm: ref, event: e)] - row[layout.events(arm: a, event: e)]
-      }
-      k += 1
-    }
+    layout.writeComparisons(row)
   }
 }
+
+/// Compile-time choice of loop variant: whether table lookups compute a key from cycle, age,
+/// time in state and profile (``Keyed``) or use the table's single entry (``Plain``). The
+/// loops are generic over it so that the common time-homogeneous case is specialised.
+protocol KeyMode { static var keyed: Bool { get } }
+enum Plain: KeyMode { static var keyed: Bool { false } }
+enum Keyed: KeyMode { static var keyed: Bool { true } }

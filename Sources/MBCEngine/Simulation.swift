@@ -1,4 +1,5 @@
 import Dispatch
+import MBCScenario
 import Synchronization
 
 /// Runs the Monte Carlo simulation of a ``CompiledModel`` on Dispatch worker threads.
@@ -18,12 +19,20 @@ public struct Simulation: Sendable {
   public var threads: Int
   /// Runs per chunk claimed by a worker.
   public var chunkSize: Int
+  /// Which engine simulates each run.
+  public var engine: EngineKind
 
-  public init(model: CompiledModel, seed: UInt64, threads: Int, chunkSize: Int = 256) {
+  public init(model: CompiledModel, seed: UInt64, threads: Int, chunkSize: Int = 256, engine: EngineKind? = nil) {
     self.model = model
     self.seed = seed
     self.threads = max(1, threads)
     self.chunkSize = max(1, chunkSize)
+    self.engine = engine ?? model.scenario.engine
+  }
+
+  /// Why `engine` cannot run this model, or nil.
+  public static func unsupportedReason(_ model: CompiledModel, engine: EngineKind) -> String? {
+    engine == .cohort ? CohortEngine.unsupportedReason(model) : nil
   }
 
   /// Client-cycles simulated per run (clients × horizon × arms), the unit of throughput.
@@ -46,9 +55,10 @@ public struct Simulation: Sendable {
     let seed = self.seed
     let chunkSize = self.chunkSize
     let workers = min(threads, max(chunks, 1))
+    let kind = engine
 
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      let engine = IndividualEngine(model: model, seed: seed)
+      let engine: any RunSimulator = kind == .cohort ? CohortEngine(model: model, seed: seed) : IndividualEngine(model: model, seed: seed)
       while true {
         let chunk = state.next.add(1, ordering: .relaxed).oldValue
         if chunk >= chunks || chunk >= state.stopChunk.load(ordering: .relaxed) { break }
@@ -72,6 +82,14 @@ public struct Simulation: Sendable {
     if let error = state.error.withLock({ $0 }) { throw error.error }
   }
 }
+
+/// One engine instance per worker: simulates a run into a row of metrics.
+protocol RunSimulator {
+  func simulate(run: Int, into row: UnsafeMutablePointer<Double>) throws(SimulationError)
+}
+
+extension IndividualEngine: RunSimulator {}
+extension CohortEngine: RunSimulator {}
 
 /// Completed runs, updated by the workers; safe to read from any thread.
 public final class SimulationProgress: Sendable {

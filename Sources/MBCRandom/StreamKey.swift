@@ -70,6 +70,9 @@ public struct StreamPurpose: Hashable, Sendable, RawRepresentable {
   /// The state transitions of a client (one uniform per client-cycle).
   public static let transitions = StreamPurpose(rawValue: 1)
 
+  /// A client's characteristics (subgroup, attributes, age, start state), drawn once per run.
+  public static let attributes = StreamPurpose(rawValue: 2)
+
   /// The stream of the parameter named `name`, drawn once per run.
   public static func parameter(_ name: String) -> StreamPurpose {
     StreamPurpose(rawValue: fnv1a64("parameter:" + name))

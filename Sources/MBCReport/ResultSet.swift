@@ -33,6 +33,8 @@ public struct ResultSet: Sendable {
       "\(scenario.currency) (discounted, cohort of \(scenario.clients) clients)"
     case .events, .eventsAvoided:
       "count (cohort of \(scenario.clients) clients)"
+    case .effect, .effectGain:
+      "\(scenario.effects.first { $0.name == column.effect }?.label ?? "effect") (discounted, cohort of \(scenario.clients) clients)"
     }
   }
 }

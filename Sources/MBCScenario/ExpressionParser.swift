@@ -3,6 +3,7 @@ struct ExpressionParser {
   enum Token: Equatable {
     case number(Double)
     case name(String)
+    case text(String)
     case symbol(String)
     case end
   }
@@ -50,11 +51,32 @@ struct ExpressionParser {
     }
     if c.isNameStart {
       var name = ""
-      while position < scalars.count, scalars[position].isNameContinuation {
-        name.unicodeScalars.append(scalars[position])
+      while position < scalars.count {
+        let x = scalars[position]
+        if x.isNameContinuation {
+          name.unicodeScalars.append(x)
+        } else if x == ".", position + 1 < scalars.count, scalars[position + 1].isNameStart {
+          name.append(".")  // a component of a vector parameter: p_row.Sick
+        } else {
+          break
+        }
         position += 1
       }
       token = .name(name)
+      return
+    }
+    if c == "\"" || c == "'" {
+      var text = ""
+      var i = position + 1
+      while i < scalars.count, scalars[i] != c {
+        text.unicodeScalars.append(scalars[i])
+        i += 1
+      }
+      guard i < scalars.count else {
+        throw ExpressionError(message: "the text starting here has no closing \(c)", offset: position)
+      }
+      position = i + 1
+      token = .text(text)
       return
     }
     if position + 1 < scalars.count {
@@ -119,6 +141,7 @@ struct ExpressionParser {
     switch t {
     case .number(let v): "number \(v)"
     case .name(let n): "name '\(n)'"
+    case .text(let t): "text \"\(t)\""
     case .symbol(let s): "'\(s)'"
     case .end: "end of expression"
     }
@@ -220,6 +243,9 @@ struct ExpressionParser {
     case .number(let v):
       try advance()
       return .number(v, offset: offset)
+    case .text(let t):
+      try advance()
+      return .text(t, offset: offset)
     case .name(let name):
       try advance()
       guard token == .symbol("(") else { return .name(name, offset: offset) }
@@ -230,7 +256,15 @@ struct ExpressionParser {
       }
       try advance()
       var arguments: [ModelExpression.Node] = []
-      if token != .symbol(")") {
+      if function == .lookup, case .name(let table) = token {
+        // lookup(table, x): the first argument names a table, not a value.
+        arguments.append(.tableName(table, offset: tokenOffset))
+        try advance()
+        while token == .symbol(",") {
+          try advance()
+          arguments.append(try parseOr())
+        }
+      } else if token != .symbol(")") {
         arguments.append(try parseOr())
         while token == .symbol(",") {
           try advance()
@@ -241,7 +275,8 @@ struct ExpressionParser {
       guard function.arity.contains(arguments.count) else {
         let r = function.arity
         let wanted =
-          r.lowerBound == r.upperBound ? "\(r.lowerBound)" : "at least \(r.lowerBound)"
+          r.lowerBound == r.upperBound ? "\(r.lowerBound)"
+          : r.upperBound == r.lowerBound + 1 ? "\(r.lowerBound) or \(r.upperBound)" : "at least \(r.lowerBound)"
         throw ExpressionError(
           message: "\(name)() takes \(wanted) argument\(r.lowerBound == 1 && r.upperBound == 1 ? "" : "s"), "
             + "not \(arguments.count)", offset: offset)

@@ -13,15 +13,19 @@ public struct ExpressionProgram: Sendable {
     case unary(ModelExpression.UnaryOperator)
     case binary(ModelExpression.BinaryOperator)
     case call(ModelExpression.Function, arity: Int)
+    case lookup(LookupTable)
   }
 
   let ops: [Op]
   /// The number of stack slots evaluation needs.
   public let stackSize: Int
+  /// The cycle length in years (for the rate and probability conversions).
+  let cycleLength: Double
 
-  init(ops: [Op], stackSize: Int) {
+  init(ops: [Op], stackSize: Int, cycleLength: Double = 1) {
     self.ops = ops
     self.stackSize = stackSize
+    self.cycleLength = cycleLength
   }
 
   /// A program that returns `value`.
@@ -81,9 +85,20 @@ public struct ExpressionProgram: Sendable {
         case .ceil: r = stack[base].rounded(.up)
         case .pow: r = Foundation.pow(stack[base], stack[base + 1])
         case .if: r = stack[base] != 0 ? stack[base + 1] : stack[base + 2]
+        case .rateToProb:
+          let per = arity > 1 ? stack[base + 1] : 1
+          r = -Foundation.expm1(-stack[base] * cycleLength / per)
+        case .probToRate:
+          let per = arity > 1 ? stack[base + 1] : 1
+          r = -Foundation.log1p(-stack[base]) * per / cycleLength
+        case .convertProb:
+          r = -Foundation.expm1(Foundation.log1p(-stack[base]) * cycleLength / stack[base + 1])
+        case .lookup: r = .nan  // compiled to .lookup(table)
         }
         stack[base] = r
         top = base
+      case .lookup(let table):
+        stack[top] = table.value(at: stack[top])
       }
     }
     return stack[0]

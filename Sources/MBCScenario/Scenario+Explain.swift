@@ -2,32 +2,55 @@ import Foundation
 import MBCRandom
 
 extension Scenario {
-  /// A plain-text account of what the file says: settings, states, arms, parameters with
-  /// their distributions and sources, moves per arm, events and who pays what. Printed by
-  /// `mbc check`.
+  /// A plain-text account of what the file says: settings, clients, states, arms, parameters
+  /// with their distributions and sources, moves per arm, events, and who pays what. Printed
+  /// by `mbc check --explain`.
   public func explanation() -> String {
     var out: [String] = []
     out.append("Scenario '\(name)' (\(file))")
     if !description.isEmpty { out.append("  \(description)") }
     let years = Double(horizon) / cyclesPerYear
     let yearsText = years == years.rounded() ? "\(Int(years)) year\(years == 1 ? "" : "s")" : String(format: "%.2f years", years)
-    out.append("  Cycle: \(cycle.rawValue); horizon \(horizon) cycles (\(yearsText)); \(clients) clients per run and arm.")
-    out.append("  Costs discounted at \(percent(costDiscountRate)) a year, per cycle t by (1 + \(costDiscountRate))^(-t/\(format(cyclesPerYear))); costs of a state are charged at the start of each cycle.")
+    out.append("  Cycle: \(cycle.rawValue); horizon \(horizon) cycles (\(yearsText)); \(clients) clients per run and arm; \(engine.rawValue) engine.")
+    out.append("  Costs discounted at \(percent(costDiscountRate)) a year (boundary t weighted by (1 + \(format(costDiscountRate)))^(-t·\(format(cycleLength))) ); state costs counted with timing '\(costTiming.name)'; costs of moves \(transitionTiming == .move ? "in the cycle of the move" : "at the boundary after the move").")
     out.append("  Currency \(currency)\(priceYear.map { ", price year \($0)" } ?? "").")
     for key in ["horizon", "clients", "discount"] {
       if let p = settingSources[key], p.isDocumented { out.append("  \(key): \(p.summary)") }
     }
 
     out.append("")
-    out.append("States (\(states.count)):")
-    for (i, s) in states.enumerated() {
-      out.append("  \(s.name)\(s.label != s.name ? " — \(s.label)" : "")\(i == startState ? "   [every client starts here]" : "")")
+    out.append("Clients:")
+    let startText = { (start: [(state: Int, share: ModelExpression)]) -> String in
+      start.count == 1 && start[0].share.constantValue == 1 ? "start in \(self.states[start[0].state].name)"
+        : "start in " + start.map { "\(self.states[$0.state].name) \(self.share($0.share))" }.joined(separator: ", ")
     }
+    if subgroups.count == 1 && subgroups[0].name == "all" {
+      out.append("  all clients \(startText(start))\(age.map { "; age \($0.written)" } ?? "")")
+    } else {
+      for g in subgroups {
+        var parts = ["share \(share(g.share))", startText(g.start.isEmpty ? start : g.start)]
+        if let a = g.age { parts.append("age \(a.written)") }
+        for (k, shares) in g.attributeShares.sorted(by: { $0.key < $1.key }) {
+          parts.append("\(attributes[k].name): " + zip(attributes[k].categories, shares).map { "\($0) \(share($1))" }.joined(separator: ", "))
+        }
+        out.append("  \(g.name)\(g.label != g.name ? " — \(g.label)" : ""): " + parts.joined(separator: "; "))
+      }
+    }
+    for a in attributes {
+      out.append("  attribute \(a.name): " + zip(a.categories, a.shares).map { "\($0) \(share($1))" }.joined(separator: ", "))
+    }
+
+    out.append("")
+    out.append("States (\(states.count)): " + states.map { $0.label != $0.name ? "\($0.name) (\($0.label))" : $0.name }.joined(separator: ", "))
 
     out.append("")
     out.append("Arms (\(arms.count)):")
     for (i, a) in arms.enumerated() {
-      out.append("  \(a.name)\(a.label != a.name ? " — \(a.label)" : "")\(i == referenceArm ? "   [reference: other arms are compared with it]" : "")")
+      var line = "  \(a.name)\(a.label != a.name ? " — \(a.label)" : "")"
+      if i == referenceArm { line += "   [reference: other arms are compared with it]" }
+      if let base = a.inherits { line += "   [as \(base), except as below]" }
+      out.append(line)
+      for o in a.parameterOverrides { out.append("      sets \(o.name) = \(o.value.text)") }
     }
 
     out.append("")
@@ -37,8 +60,7 @@ extension Scenario {
     out.append("Parameters (\(parameters.count)), drawn once per run:")
     let width = min(24, parameters.map(\.name.count).max() ?? 0)
     for p in parameters {
-      let name = p.name + String(repeating: " ", count: max(0, width - p.name.count))
-      var line = "  \(name)  "
+      var line = "  \(p.name)\(String(repeating: " ", count: max(0, width - p.name.count)))  "
       switch p.definition {
       case .distribution(let d):
         if case .fixed(let v) = d {
@@ -48,10 +70,27 @@ extension Scenario {
         }
       case .expression(let e):
         line += "= \(e.text)"
+      case .vector:
+        line += p.written + "; components " + p.valueNames.joined(separator: ", ")
       }
+      if p.priceFactor != 1 { line += "; × \(format(p.priceFactor)) to \(priceYear.map(String.init) ?? "the scenario's") prices" }
       out.append(line)
       if let label = p.label { out.append("      \(label)") }
       out.append("      \(p.provenance.summary)\(p.provenance.note.map { "; note: \($0)" } ?? "")")
+    }
+
+    for c in correlations {
+      out.append("  correlated (\(c.kind == .rank ? "rank" : "Pearson of normal scores")\(c.repair ? ", repaired if needed" : "")): "
+        + c.parameters.map { parameters[$0].name }.joined(separator: ", "))
+    }
+
+    if !tables.isEmpty {
+      out.append("")
+      out.append("Tables (value of the band with lower bound ≤ x < next bound):")
+      for t in tables {
+        let preview = zip(t.bounds, t.values).prefix(4).map { "\(format($0))+: \(format($1))" }.joined(separator: ", ")
+        out.append("  \(t.name): \(t.bounds.count) bands (\(preview)\(t.bounds.count > 4 ? ", …" : "")); \(tableSources[t.name]?.summary ?? "no source")")
+      }
     }
 
     out.append("")
@@ -84,21 +123,40 @@ extension Scenario {
       out.append("")
       out.append("Costs (who pays what):")
       for c in costs {
-        let basis: String
-        switch c.basis {
-        case .perCycle(let s): basis = "per cycle in \(s.map { states[$0].name }.joined(separator: ", "))"
-        case .perEvent(let e): basis = "per \(events[e].name) event"
-        case .perTransition(let from, let to):
-          basis = "per move from \(from.count == states.count ? "any state" : from.map { states[$0].name }.joined(separator: ", ")) to \(to.map { states[$0].name }.joined(separator: ", "))"
-        case .atStart: basis = "once per client at the start"
-        }
-        let split = c.shares.map { "\(payers[$0.payer].name) \($0.share.constantValue.map(percent) ?? $0.share.text)" }.joined(separator: ", ")
+        let split = c.shares.map { "\(payers[$0.payer].name) \(share($0.share))" }.joined(separator: ", ")
         let arms = c.arms.map { " (arms: \($0.map { self.arms[$0].name }.joined(separator: ", ")))" } ?? ""
-        out.append("  \(c.name): \(c.amount.text) \(basis)\(arms); paid by \(split)")
+        let price = c.priceFactor != 1 ? " × \(format(c.priceFactor))" : ""
+        out.append("  \(c.name): \(c.amount.text)\(price) \(basis(c.basis))\(arms); paid by \(split)")
         if c.shares.count > 1 || c.provenance.isDocumented { out.append("      split \(c.provenance.summary)") }
       }
     }
+
+    if !effects.isEmpty {
+      out.append("")
+      out.append("Effects:")
+      for f in effects {
+        out.append("  \(f.name) (\(f.label)): discounted at \(percent(f.discountRate)) a year, timing '\(f.timing.name)'")
+        for l in f.lines {
+          let arms = l.arms.map { " (arms: \($0.map { self.arms[$0].name }.joined(separator: ", ")))" } ?? ""
+          out.append("    \(l.name): \(l.amount.text) \(basis(l.basis))\(arms)")
+        }
+      }
+    }
     return out.joined(separator: "\n")
+  }
+
+  private func basis(_ b: CostLine.Basis) -> String {
+    switch b {
+    case .perCycle(let s): "per cycle in \(s.map { states[$0].name }.joined(separator: ", "))"
+    case .perEvent(let e): "per \(events[e].name) event"
+    case .perTransition(let from, let to):
+      "per move from \(from.count == states.count ? "any state" : from.map { states[$0].name }.joined(separator: ", ")) to \(to.map { states[$0].name }.joined(separator: ", "))"
+    case .atStart: "once per client at the start"
+    }
+  }
+
+  private func share(_ x: ModelExpression) -> String {
+    x.constantValue.map(percent) ?? x.text
   }
 
   /// The distribution in its sampling parameterisation, with 6 significant digits.
@@ -111,6 +169,11 @@ extension Scenario {
     case .normal(let m, let s): "normal(mean \(format(m)), sd \(format(s)))"
     case .uniform(let a, let b): "uniform(min \(format(a)), max \(format(b)))"
     case .poisson(let m): "poisson(mean \(format(m)))"
+    case .truncatedNormal(let m, let s, let lo, let hi): "normal(mean \(format(m)), sd \(format(s))) truncated to [\(format(lo)), \(format(hi))]"
+    case .triangular(let a, let m, let b): "triangular(min \(format(a)), mode \(format(m)), max \(format(b)))"
+    case .pert(let a, let m, let b, let l): "pert(min \(format(a)), mode \(format(m)), max \(format(b)), shape \(format(l)))"
+    case .empirical(let v): "empirical(\(v.count) values)"
+    case .bootstrapMean(let v): "bootstrap mean of \(v.count) values"
     }
   }
 
@@ -120,6 +183,7 @@ extension Scenario {
   }
 
   private func format(_ x: Double) -> String {
+    if x.isInfinite { return x > 0 ? "∞" : "-∞" }
     if x == x.rounded() && abs(x) < 1e12 { return String(Int(x)) }
     return String(format: "%.6g", x)
   }

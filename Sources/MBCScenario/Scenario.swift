@@ -6,11 +6,13 @@ import MBCRandom
 /// parameters, and parameter definitions are in dependency order (no cycles).
 ///
 /// Conventions (documented in docs/scenario-format.md):
-/// - Cycle t = 0, 1, …, horizon − 1. At the start of cycle t a client in state s is charged
-///   the state's per-cycle costs, discounted by (1 + r)^(−t / cyclesPerYear); rate events are
-///   counted for state s; then the client moves by the transition row of s (stay = 1 − Σ moves).
-///   Costs of a move (and of events triggered by it) are discounted with the cycle of the move.
-/// - Per-start costs are charged once per client at t = 0 (undiscounted).
+/// - Cycle t = 0, 1, …, horizon − 1; boundary t is the start of cycle t (boundary `horizon`
+///   is the end of the last cycle). During cycle t a client in state s has its rate events
+///   counted for s, then moves by the transition row of s (stay = 1 − Σ moves).
+/// - Per-cycle rewards (costs and effects of being in a state) are counted at the boundaries
+///   with the weights of their ``RewardTiming`` and the discount factor (1 + r)^(−t/cyclesPerYear)
+///   of boundary t. Costs of a move, and of the events it triggers, are discounted with the
+///   cycle of the move; per-start costs are charged once per client at t = 0.
 public struct Scenario: Sendable {
   /// Where the scenario came from (the path as given).
   public var file: String
@@ -26,15 +28,38 @@ public struct Scenario: Sendable {
   public var clients: Int
   /// Annual discount rate for costs.
   public var costDiscountRate: Double
+  /// When per-cycle costs are counted.
+  public var costTiming: RewardTiming = .start
+  /// When the rewards of moves count.
+  public var transitionTiming: TransitionTiming = .move
+  /// The engine `mbc simulate` uses unless `--engine` says otherwise.
+  public var engine: EngineKind = .individual
 
   public var states: [State]
-  /// Index into ``states`` of the state every client starts in.
+  /// The state every client starts in when there is one start state (the first of
+  /// ``start`` otherwise); kept for simple models.
   public var startState: Int
+  /// Starting state distribution: (state, share) with shares summing to 1 (per run).
+  public var start: [(state: Int, share: ModelExpression)] = []
+  /// Subgroups of clients (at least one: a single `all` subgroup when none are declared).
+  public var subgroups: [Subgroup] = []
+  /// Categorical client attributes (e.g. sex), with their category shares.
+  public var attributes: [Attribute] = []
+  /// The distribution of the age at the start, when clients have an age.
+  public var age: AgeSpec?
   public var payers: [Payer]
   /// In dependency order: a parameter's expression refers only to earlier parameters.
   public var parameters: [Parameter]
   public var events: [Event]
   public var costs: [CostLine]
+  /// Named health or social effects (QALYs, life-years, days housed, ...).
+  public var effects: [Effect] = []
+  /// Lookup tables used by `lookup(table, x)` in expressions.
+  public var tables: [LookupTable] = []
+  /// Where each table's numbers came from, by table name.
+  public var tableSources: [String: Provenance] = [:]
+  /// Groups of correlated parameters, sampled by a Gaussian copula.
+  public var correlations: [Correlation] = []
   public var arms: [Arm]
   /// Index into ``arms`` of the comparator (usual care) that other arms are compared with.
   public var referenceArm: Int
@@ -50,6 +75,92 @@ public struct Scenario: Sendable {
   public func parameterIndex(_ name: String) -> Int? { parameters.firstIndex { $0.name == name } }
   public func eventIndex(_ name: String) -> Int? { events.firstIndex { $0.name == name } }
   public func armIndex(_ name: String) -> Int? { arms.firstIndex { $0.name == name } }
+
+  /// Length of a cycle in years.
+  public var cycleLength: Double { 1 / cycle.perYear }
+}
+
+/// When the per-cycle rewards of a state (costs, effects) are counted. With m_t the state at
+/// boundary t (t = 0 … T, boundary t being the start of cycle t) and d_t its discount factor,
+/// a reward r counts Σ_t ω_t·d_t·r(m_t) with these weights ω:
+public enum RewardTiming: Sendable, Equatable {
+  /// ω = 1 for t = 0 … T−1, 0 at T: the state at the start of each cycle.
+  case start
+  /// ω = 0 at t = 0, 1 for t = 1 … T: the state at the end of each cycle.
+  case end
+  /// ω = ½ at t = 0 and t = T, 1 in between: the half-cycle correction (the trapezoid over
+  /// the boundaries, each discounted at its own time).
+  case halfCycle
+  /// Per cycle the mean of its start and end occupancy, discounted at the cycle's start:
+  /// Σ_{t<T} d_t·½(r(m_t) + r(m_{t+1})) (the life-table method); written as boundary weights
+  /// ω_t·d_t = ½(d_{t−1} + d_t) inside, ½d_0 and ½d_{T−1} at the ends.
+  case lifeTable
+  /// Simpson's 1/3 rule over the boundaries: ω = 1/3, 4/3, 2/3, 4/3, …, 4/3, 1/3 (textbook:
+  /// 4/3 on odd t; needs an even number of cycles).
+  case simpson
+  /// Explicit weights: `first` at t = 0, `last` at t = T, `odd` on odd t and `even` on even t
+  /// in between. E.g. DARTH's tutorials use first 1/3, odd 2/3, even 4/3, last 1/3; counting
+  /// every boundary 0 … T once is first 1, odd 1, even 1, last 1.
+  case custom(first: Double, odd: Double, even: Double, last: Double)
+
+  /// The names of the built-in rules, as written in scenario files.
+  public static let named: [String: RewardTiming] = [
+    "start": .start, "end": .end, "half_cycle": .halfCycle, "life_table": .lifeTable, "simpson": .simpson,
+  ]
+
+  public var name: String {
+    switch self {
+    case .start: "start"
+    case .end: "end"
+    case .halfCycle: "half_cycle"
+    case .lifeTable: "life_table"
+    case .simpson: "simpson"
+    case .custom(let f, let o, let e, let l): "weights(first \(f), odd \(o), even \(e), last \(l))"
+    }
+  }
+
+  /// ω_t·d_t for boundaries t = 0 … T, given the discount factors d_0 … d_T.
+  public func weights(discount d: [Double]) -> [Double] {
+    let T = d.count - 1
+    var w = [Double](repeating: 0, count: T + 1)
+    switch self {
+    case .start: for t in 0..<T { w[t] = d[t] }
+    case .end: for t in stride(from: 1, through: T, by: 1) { w[t] = d[t] }
+    case .halfCycle:
+      for t in 0...T { w[t] = d[t] }
+      if T > 0 {
+        w[0] *= 0.5
+        w[T] *= 0.5
+      }
+    case .lifeTable:
+      for t in 0..<T {
+        w[t] += 0.5 * d[t]
+        w[t + 1] += 0.5 * d[t]
+      }
+    case .simpson:
+      for t in 0...T { w[t] = d[t] * (t == 0 || t == T ? 1.0 / 3 : (t % 2 == 1 ? 4.0 / 3 : 2.0 / 3)) }
+    case .custom(let first, let odd, let even, let last):
+      for t in 0...T { w[t] = d[t] * (t == 0 ? first : t == T ? last : (t % 2 == 1 ? odd : even)) }
+    }
+    return w
+  }
+}
+
+/// When the costs and effects of a move (and of the transition events it triggers) count.
+public enum TransitionTiming: String, Sendable, CaseIterable {
+  /// In the cycle of the move t, discounted with d_t, weight 1 (the default).
+  case move
+  /// At the boundary after the move (t + 1), with that boundary's state-reward weight and
+  /// discount, like the state rewards (as in DARTH's transition-reward arrays).
+  case nextBoundary = "next_boundary"
+}
+
+/// Which engine computes the results.
+public enum EngineKind: String, Sendable, CaseIterable {
+  /// Individual-level microsimulation: each client is simulated with its own random streams.
+  case individual
+  /// The expected-value Markov trace (exact given a run's parameters; no sampling within a run).
+  case cohort
 }
 
 /// Where a number came from: a citation or an explicit assumption, plus an optional note.
@@ -106,11 +217,15 @@ extension Scenario {
   }
 
   /// A named model input, drawn once per run (distribution) or computed from other
-  /// parameters (expression).
+  /// parameters (expression). A vector parameter (Dirichlet, multivariate normal) has named
+  /// components, used in expressions as `name.component`.
   public struct Parameter: Sendable {
     public enum Definition: Sendable {
       case distribution(Distribution)
       case expression(ModelExpression)
+      /// Components are named; the Cholesky factor of a multivariate normal is computed when
+      /// the model is compiled (``VectorSpec``).
+      case vector(VectorSpec, components: [String])
     }
     public var name: String
     public var label: String?
@@ -119,6 +234,83 @@ extension Scenario {
     public var location: SourceLocation?
     /// How the user wrote a distribution (e.g. "beta(mean 0.15, sd 0.03)"), for reports.
     public var written: String
+    /// Multiplier bringing the value from its own price year to the scenario's (1 when none).
+    public var priceFactor: Double = 1
+
+    /// The names this parameter provides: its own, or `name.component` for each component.
+    public var valueNames: [String] {
+      if case .vector(_, let components) = definition { return components.map { "\(name).\($0)" } }
+      return [name]
+    }
+  }
+
+  /// A vector distribution as written; the engine turns it into a ``VectorDistribution``.
+  public enum VectorSpec: Sendable {
+    case dirichlet(alpha: [Double])
+    case multivariateNormal(mean: [Double], covariance: [Double])
+  }
+
+  /// A group of client characteristics and its share of the clients.
+  public struct Subgroup: Sendable {
+    public var name: String
+    public var label: String
+    /// Share of the clients (an expression of parameters; shares sum to 1 per run).
+    public var share: ModelExpression
+    /// Starting state distribution of the subgroup (the scenario's `start` when empty).
+    public var start: [(state: Int, share: ModelExpression)]
+    /// The subgroup's own age distribution (the scenario's otherwise).
+    public var age: AgeSpec?
+    /// Category shares that differ from the scenario's, by attribute index.
+    public var attributeShares: [Int: [ModelExpression]]
+  }
+
+  /// A categorical client attribute such as sex, with the shares of its categories.
+  public struct Attribute: Sendable {
+    public var name: String
+    public var categories: [String]
+    public var shares: [ModelExpression]
+  }
+
+  /// Age at the start, in years: a fixed value or a distribution drawn per client; ages are
+  /// used in whole years (the age at the last birthday) and limited to 0…``maximumAge``.
+  public struct AgeSpec: Sendable {
+    public var distribution: Distribution
+    public var written: String
+    public static let maximumAge = 120.0
+  }
+
+  /// Parameters whose draws are correlated (Gaussian copula).
+  public struct Correlation: Sendable {
+    public enum Kind: String, Sendable { case rank, pearson }
+    public var name: String
+    /// Parameter indices (into ``Scenario/parameters``).
+    public var parameters: [Int]
+    /// Correlation matrix (row-major, order = parameters.count), as given.
+    public var matrix: [Double]
+    public var kind: Kind
+    /// Replace a matrix that is not positive definite by the nearest correlation matrix.
+    public var repair: Bool
+    public var location: SourceLocation?
+  }
+
+  /// A named effect (outcome) measure: its lines, discount rate and timing.
+  public struct Effect: Sendable {
+    public var name: String
+    public var label: String
+    public var discountRate: Double
+    public var timing: RewardTiming
+    public var lines: [EffectLine]
+    public var location: SourceLocation?
+  }
+
+  /// An amount of an effect per cycle in some states, per event, per transition or at start.
+  public struct EffectLine: Sendable {
+    public var name: String
+    public var basis: CostLine.Basis
+    public var amount: ModelExpression
+    public var arms: [Int]?
+    public var provenance: Provenance
+    public var location: SourceLocation?
   }
 
   /// Something counted per client: rate events occur a Poisson number of times per cycle in
@@ -155,6 +347,8 @@ extension Scenario {
     public var arms: [Int]?
     public var provenance: Provenance
     public var location: SourceLocation?
+    /// Multiplier bringing the amount from its price year to the scenario's (1 when none).
+    public var priceFactor: Double = 1
   }
 
   /// One strategy compared (usual care, the intervention, ...), with its transition matrix.
@@ -164,5 +358,9 @@ extension Scenario {
     /// Per from-state, the moves out of it: (to-state, probability per cycle). The stay
     /// probability is the complement. Rows of shared `transitions:` unless the arm replaces them.
     public var transitions: [[(to: Int, probability: ModelExpression, location: SourceLocation?)]]
+    /// Parameters this arm sets differently: (parameter name, expression over parameters).
+    public var parameterOverrides: [(name: String, value: ModelExpression)] = []
+    /// The arm this one was derived from (`inherits:`), if any.
+    public var inherits: String?
   }
 }

@@ -63,7 +63,243 @@ extension ScenarioBuilder {
 
   // MARK: - Costs
 
-  static let costKeys = ["label", "per", "states", "state", "event", "from", "to", "amount", "payer", "payers", "arms", "source", "assumption", "note"]
+  static let costKeys = ["label", "per", "states", "state", "event", "from", "to", "amount", "payer", "payers", "arms", "source", "assumption", "note", "price_year"]
+  static let effectLineKeys = ["label", "per", "states", "state", "event", "from", "to", "amount", "arms", "source", "assumption", "note"]
+
+  /// What a cost or effect line is counted for: `per: cycle` (with `states`), `event` (with
+  /// `event`), `transition` (with `from` and/or `to`) or `start` (once per client).
+  func readBasis(_ fields: [MappingEntry], entry: MappingEntry, kind: String) -> Scenario.CostLine.Basis? {
+    guard let per = walker.entry(fields, "per") else {
+      walker.error(entry.keyNode, entry.path, "\(kind) line '\(entry.key)' needs 'per': cycle (per cycle in given states), event, transition or start (once per client)")
+      return nil
+    }
+    var basis: Scenario.CostLine.Basis?
+    let perValue = walker.string(per.value, per.path) ?? ""
+    func forbid(_ keys: [String]) {
+      for k in keys { if let f = walker.entry(fields, k) { walker.error(f.keyNode, f.path, "'\(k)' does not apply to a \(kind) 'per: \(perValue)'") } }
+    }
+    switch perValue {
+    case "cycle":
+      forbid(["event", "from", "to"])
+      let given = ["states", "state"].compactMap { walker.entry(fields, $0) }
+      if given.isEmpty {
+        walker.error(per.value, per.path, "a \(kind) per cycle needs 'states': the states in which it counts")
+      } else {
+        basis = .perCycle(states: given.flatMap { states($0.value, $0.path) })
+      }
+    case "event":
+      forbid(["states", "state", "from", "to"])
+      if let ev = walker.entry(fields, "event"), let name = walker.string(ev.value, ev.path, what: "an event name") {
+        if let i = resolve(name, in: eventNames, what: "event", node: ev.value, path: ev.path) { basis = .perEvent(i) }
+      } else if walker.entry(fields, "event") == nil {
+        walker.error(per.value, per.path, "a \(kind) per event needs 'event': the name of an event under 'events'")
+      }
+    case "transition":
+      forbid(["states", "state", "event"])
+      let from = walker.entry(fields, "from").map { states($0.value, $0.path) } ?? Array(stateNames.indices)
+      let to = walker.entry(fields, "to").map { states($0.value, $0.path) } ?? Array(stateNames.indices)
+      if walker.entry(fields, "from") == nil && walker.entry(fields, "to") == nil {
+        walker.error(per.value, per.path, "a \(kind) per transition needs 'from' and/or 'to' states")
+      }
+      basis = .perTransition(from: from, to: to)
+    case "start":
+      forbid(["states", "state", "event", "from", "to"])
+      basis = .atStart
+    default:
+      if !perValue.isEmpty {
+        let all = ["cycle", "event", "transition", "start"]
+        var message = "unknown 'per: \(perValue)'"
+        if let g = Spelling.suggestion(for: perValue, among: all) { message += "; did you mean '\(g)'?" } else { message += "; expected cycle, event, transition or start" }
+        walker.error(per.value, per.path, message)
+      }
+    }
+    return basis
+  }
+
+  /// The `amount` (an expression) and the `arms` a line applies to (all when absent).
+  func readAmountAndArms(_ fields: [MappingEntry], entry: MappingEntry, kind: String) -> (ModelExpression?, [Int]?) {
+    var amount: ModelExpression?
+    if let a = walker.entry(fields, "amount") {
+      amount = expression(a.value, a.path, what: "an amount")
+    } else {
+      walker.error(entry.keyNode, entry.path, "\(kind) line '\(entry.key)' needs 'amount' (a number or an expression of parameters)")
+    }
+    var arms: [Int]?
+    if let a = walker.entry(fields, "arms") {
+      arms = (walker.sequence(a.value, a.path, allowScalar: true) ?? []).compactMap { item, p in
+        walker.string(item, p, what: "an arm name").flatMap { resolve($0, in: armNames, what: "arm", node: item, path: p) }
+      }
+    }
+    return (amount, arms)
+  }
+
+  // MARK: - Effects
+
+  /// `effects: {qaly: {label, discount, timing, values: {line: {per, states, amount}}}}`.
+  func readEffects(_ e: MappingEntry?, defaultDiscount: Double, defaultTiming: RewardTiming) -> [Scenario.Effect] {
+    guard let e, !YAMLWalker.isNull(e.value) else { return [] }
+    var effects: [Scenario.Effect] = []
+    for entry in walker.mapping(e.value, e.path, what: "effects (name: {label, discount, timing, values})") ?? [] {
+      guard walker.identifier(entry.key, entry.keyNode, entry.path, what: "effect"),
+        let fields = walker.mapping(entry.value, entry.path)
+      else { continue }
+      walker.checkKeys(fields, allowed: ["label", "discount", "timing", "values", "source", "assumption", "note"], context: "effect '\(entry.key)'")
+      let provenance = readProvenance(fields)
+      let label = walker.entry(fields, "label").flatMap { walker.string($0.value, $0.path) } ?? entry.key
+      var rate = defaultDiscount
+      if let d = walker.entry(fields, "discount") {
+        warnUnsourced(provenance, node: d.value, path: d.path, what: "the discount rate of effect '\(entry.key)'")
+        if let r = walker.number(d.value, d.path, what: "an annual discount rate such as 0.015") {
+          if (0..<1).contains(r) { rate = r } else { walker.error(d.value, d.path, "\(r) is not a usable annual discount rate; expected a fraction in [0, 1)") }
+        }
+      }
+      let timing = readTiming(walker.entry(fields, "timing")) ?? defaultTiming
+      var lines: [Scenario.EffectLine] = []
+      if let v = walker.entry(fields, "values") {
+        for line in walker.mapping(v.value, v.path, what: "effect lines (name: {per, states, amount})") ?? [] {
+          guard walker.identifier(line.key, line.keyNode, line.path, what: "effect line"),
+            let lf = walker.mapping(line.value, line.path)
+          else { continue }
+          walker.checkKeys(lf, allowed: Self.effectLineKeys, context: "effect line '\(line.key)'")
+          let lineProvenance = readProvenance(lf)
+          let basis = readBasis(lf, entry: line, kind: "effect")
+          let (amount, arms) = readAmountAndArms(lf, entry: line, kind: "effect")
+          if let basis, let amount {
+            lines.append(.init(name: line.key, basis: basis, amount: amount, arms: arms, provenance: lineProvenance, location: walker.location(line.keyNode)))
+          }
+        }
+      } else {
+        walker.error(entry.keyNode, entry.path, "effect '\(entry.key)' needs 'values': the lines that add up to it (e.g. {well: {per: cycle, states: Well, amount: u_well}})")
+      }
+      effects.append(.init(name: entry.key, label: label, discountRate: rate, timing: timing, lines: lines, location: walker.location(entry.keyNode)))
+    }
+    return effects
+  }
+
+  // MARK: - Tables
+
+  /// `tables: {name: {bands: [...], values: [...]}}` or `{file: x.csv, bands: column, values: column}`.
+  func readTables(_ e: MappingEntry?) -> [(table: LookupTable, provenance: Provenance)] {
+    guard let e, !YAMLWalker.isNull(e.value) else { return [] }
+    var tables: [(LookupTable, Provenance)] = []
+    for entry in walker.mapping(e.value, e.path, what: "tables (name: {bands, values})") ?? [] {
+      guard walker.identifier(entry.key, entry.keyNode, entry.path, what: "table"),
+        let fields = walker.mapping(entry.value, entry.path)
+      else { continue }
+      walker.checkKeys(fields, allowed: ["bands", "values", "file", "label", "source", "assumption", "note"], context: "table '\(entry.key)'")
+      let provenance = readProvenance(fields)
+      warnUnsourced(provenance, node: entry.keyNode, path: entry.path, what: "table '\(entry.key)'")
+      guard let b = walker.entry(fields, "bands"), let v = walker.entry(fields, "values") else {
+        walker.error(entry.keyNode, entry.path, "table '\(entry.key)' needs 'bands' (lower bounds) and 'values'")
+        continue
+      }
+      var bounds: [Double]?
+      var values: [Double]?
+      if let f = walker.entry(fields, "file") {
+        guard let name = walker.string(f.value, f.path, what: "a CSV file name"),
+          let bc = walker.string(b.value, b.path, what: "the column of the bands' lower bounds"),
+          let vc = walker.string(v.value, v.path, what: "the column of the values")
+        else { continue }
+        bounds = readCSVColumn(name, column: bc, node: f.value, path: f.path)
+        values = readCSVColumn(name, column: vc, node: f.value, path: f.path)
+      } else {
+        func list(_ x: MappingEntry) -> [Double]? {
+          let items = walker.sequence(x.value, x.path) ?? []
+          let numbers = items.compactMap { walker.number($0.0, $0.1) }
+          return numbers.count == items.count && !items.isEmpty ? numbers : nil
+        }
+        bounds = list(b)
+        values = list(v)
+      }
+      guard let bounds, let values else { continue }
+      guard bounds.count == values.count else {
+        walker.error(v.value, v.path, "table '\(entry.key)' has \(bounds.count) bands but \(values.count) values")
+        continue
+      }
+      if let i = bounds.indices.dropFirst().first(where: { !(bounds[$0] > bounds[$0 - 1]) }) {
+        walker.error(b.value, b.path, "the bands of table '\(entry.key)' must increase; \(bounds[i]) follows \(bounds[i - 1])")
+        continue
+      }
+      tables.append((LookupTable(name: entry.key, bounds: bounds, values: values), provenance))
+    }
+    tableNames = tables.map(\.0.name)
+    return tables
+  }
+
+  // MARK: - Correlations
+
+  /// `correlations: {name: {parameters: [a, b], rank: [[1, .5], [.5, 1]], repair: false}}`
+  /// (`pearson:` instead of `rank:` for the correlation of the normal scores).
+  func readCorrelations(_ e: MappingEntry?, parameters: [Scenario.Parameter]) -> [Scenario.Correlation] {
+    guard let e, !YAMLWalker.isNull(e.value) else { return [] }
+    var out: [Scenario.Correlation] = []
+    var taken: [String: String] = [:]
+    for entry in walker.mapping(e.value, e.path, what: "correlation groups (name: {parameters, rank})") ?? [] {
+      guard let fields = walker.mapping(entry.value, entry.path) else { continue }
+      walker.checkKeys(fields, allowed: ["parameters", "rank", "pearson", "repair", "source", "assumption", "note"], context: "correlation '\(entry.key)'")
+      warnUnsourced(readProvenance(fields), node: entry.keyNode, path: entry.path, what: "correlation '\(entry.key)'")
+      guard let p = walker.entry(fields, "parameters") else {
+        walker.error(entry.keyNode, entry.path, "correlation '\(entry.key)' needs 'parameters': the names of the correlated parameters")
+        continue
+      }
+      var indices: [Int] = []
+      for (item, path) in walker.sequence(p.value, p.path) ?? [] {
+        guard let name = walker.string(item, path, what: "a parameter name") else { continue }
+        guard let i = parameters.firstIndex(where: { $0.name == name }) else {
+          _ = resolve(name, in: parameters.map(\.name), what: "parameter", node: item, path: path)
+          continue
+        }
+        guard case .distribution(let d) = parameters[i].definition else {
+          walker.error(item, path, "'\(name)' is not drawn from a distribution of its own, so it cannot be correlated")
+          continue
+        }
+        if case .fixed = d {
+          walker.error(item, path, "'\(name)' is a fixed number; only uncertain parameters can be correlated")
+          continue
+        }
+        if !d.supportsQuantile {
+          walker.error(item, path, "'\(name)' has a distribution (\(parameters[i].written)) that cannot be sampled through a copula")
+          continue
+        }
+        if let other = taken[name] {
+          walker.error(item, path, "'\(name)' is already in correlation '\(other)'; a parameter can be in one group only")
+          continue
+        }
+        taken[name] = entry.key
+        indices.append(i)
+      }
+      let kinds = ["rank", "pearson"].compactMap { walker.entry(fields, $0) }
+      guard kinds.count == 1 else {
+        walker.error(entry.keyNode, entry.path, "correlation '\(entry.key)' needs exactly one of 'rank' (Spearman) or 'pearson' (of the normal scores): a matrix")
+        continue
+      }
+      let count = (walker.sequence(p.value, p.path) ?? []).count
+      guard let matrix = readMatrix(kinds[0], order: count, what: "correlation") else { continue }
+      var ok = indices.count == count
+      for i in 0..<count {
+        if matrix[i * count + i] != 1 {
+          walker.error(kinds[0].value, kinds[0].path, "the diagonal of a correlation matrix must be 1; row \(i + 1) has \(matrix[i * count + i])")
+          ok = false
+        }
+        for j in 0..<count where !(-1...1).contains(matrix[i * count + j]) {
+          walker.error(kinds[0].value, kinds[0].path, "correlations must lie in [-1, 1]; row \(i + 1), column \(j + 1) is \(matrix[i * count + j])")
+          ok = false
+        }
+      }
+      var repair = false
+      if let r = walker.entry(fields, "repair") {
+        switch walker.string(r.value, r.path) {
+        case "true", "yes": repair = true
+        case "false", "no": repair = false
+        default: walker.error(r.value, r.path, "'repair' is true or false")
+        }
+      }
+      if ok {
+        out.append(.init(name: entry.key, parameters: indices, matrix: matrix, kind: kinds[0].key == "rank" ? .rank : .pearson, repair: repair, location: walker.location(entry.keyNode)))
+      }
+    }
+    return out
+  }
 
   /// `costs:` — each line: `per: cycle | event | transition | start`, what it applies to,
   /// `amount:` (an expression), and `payer:` (one payer) or `payers: {payer: share, ...}`.
@@ -78,74 +314,16 @@ extension ScenarioBuilder {
       let label = walker.entry(fields, "label").flatMap { walker.string($0.value, $0.path) } ?? entry.key
       let provenance = readProvenance(fields)
 
-      // What the amount is charged for.
-      guard let per = walker.entry(fields, "per") else {
-        walker.error(entry.keyNode, entry.path, "cost line '\(entry.key)' needs 'per': cycle (per cycle in given states), event, transition or start (once per client)")
-        continue
-      }
-      var basis: Scenario.CostLine.Basis?
-      let perValue = walker.string(per.value, per.path) ?? ""
-      func forbid(_ keys: [String]) {
-        for k in keys { if let f = walker.entry(fields, k) { walker.error(f.keyNode, f.path, "'\(k)' does not apply to a cost 'per: \(perValue)'") } }
-      }
-      switch perValue {
-      case "cycle":
-        forbid(["event", "from", "to"])
-        let given = ["states", "state"].compactMap { walker.entry(fields, $0) }
-        if given.isEmpty {
-          walker.error(per.value, per.path, "a cost per cycle needs 'states': the states in which it is charged")
-        } else {
-          basis = .perCycle(states: given.flatMap { states($0.value, $0.path) })
-        }
-      case "event":
-        forbid(["states", "state", "from", "to"])
-        if let ev = walker.entry(fields, "event"), let name = walker.string(ev.value, ev.path, what: "an event name") {
-          if let i = resolve(name, in: eventNames, what: "event", node: ev.value, path: ev.path) { basis = .perEvent(i) }
-        } else if walker.entry(fields, "event") == nil {
-          walker.error(per.value, per.path, "a cost per event needs 'event': the name of an event under 'events'")
-        }
-      case "transition":
-        forbid(["states", "state", "event"])
-        let from = walker.entry(fields, "from").map { states($0.value, $0.path) } ?? Array(stateNames.indices)
-        let to = walker.entry(fields, "to").map { states($0.value, $0.path) } ?? Array(stateNames.indices)
-        if walker.entry(fields, "from") == nil && walker.entry(fields, "to") == nil {
-          walker.error(per.value, per.path, "a cost per transition needs 'from' and/or 'to' states")
-        }
-        basis = .perTransition(from: from, to: to)
-      case "start":
-        forbid(["states", "state", "event", "from", "to"])
-        basis = .atStart
-      default:
-        if !perValue.isEmpty {
-          let all = ["cycle", "event", "transition", "start"]
-          var message = "unknown 'per: \(perValue)'"
-          if let g = Spelling.suggestion(for: perValue, among: all) { message += "; did you mean '\(g)'?" } else { message += "; expected cycle, event, transition or start" }
-          walker.error(per.value, per.path, message)
-        }
-      }
-
-      // How much.
-      var amount: ModelExpression?
-      if let a = walker.entry(fields, "amount") {
-        amount = expression(a.value, a.path, what: "an amount")
-      } else {
-        walker.error(entry.keyNode, entry.path, "cost line '\(entry.key)' needs 'amount' (a number or an expression of parameters)")
-      }
+      let basis = readBasis(fields, entry: entry, kind: "cost")
+      let factor = priceFactor(fields)
+      let (amount, arms) = readAmountAndArms(fields, entry: entry, kind: "cost")
 
       // Who pays.
       let shares = readShares(fields, entry: entry, provenance: provenance)
 
-      // Which arms.
-      var arms: [Int]?
-      if let a = walker.entry(fields, "arms") {
-        arms = (walker.sequence(a.value, a.path, allowScalar: true) ?? []).compactMap { item, p in
-          walker.string(item, p, what: "an arm name").flatMap { resolve($0, in: armNames, what: "arm", node: item, path: p) }
-        }
-      }
-
       if let basis, let amount, let shares {
         lines.append(.init(name: entry.key, label: label, basis: basis, amount: amount, shares: shares, arms: arms,
-                           provenance: provenance, location: walker.location(entry.keyNode)))
+                           provenance: provenance, location: walker.location(entry.keyNode), priceFactor: factor))
       }
     }
     return lines
@@ -166,14 +344,10 @@ extension ScenarioBuilder {
       let entries = walker.mapping(p.value, p.path, what: "payer shares (payer: share, shares summing to 1)") ?? []
       for s in entries {
         guard let i = resolve(s.key, in: payerNames, what: "payer", node: s.keyNode, path: s.path),
-          let x = shareExpression(s.value, s.path)
+          let x = shareExpression(s.value, s.path, what: "a payer's share")
         else {
           ok = false
           continue
-        }
-        if let c = x.constantValue, !(0...1).contains(c) {
-          walker.error(s.value, s.path, "a payer's share must be between 0 and 1, found \(c)")
-          ok = false
         }
         shares.append((i, x))
       }
@@ -199,14 +373,21 @@ extension ScenarioBuilder {
     }
   }
 
-  /// A share: like ``expression(_:_:what:)`` but without the unsourced-literal warning (the
-  /// cost line's own source covers its split).
-  private func shareExpression(_ node: Node, _ path: [PathComponent]) -> ModelExpression? {
+  /// A share: like ``expression(_:_:what:variables:)`` but without the unsourced-literal
+  /// warning (the enclosing line's own source covers it), and checked to lie in [0, 1] when
+  /// it is a number.
+  func shareExpression(_ node: Node, _ path: [PathComponent], what: String = "a share") -> ModelExpression? {
     guard case .scalar(let s) = node, !YAMLWalker.isNull(node) else {
-      walker.error(node, path, "expected a share between 0 and 1, found \(YAMLWalker.kind(node))")
+      walker.error(node, path, "expected \(what) between 0 and 1, found \(YAMLWalker.kind(node))")
       return nil
     }
-    if let v = YAMLWalker.parseNumber(s.string) { return ModelExpression(constant: v) }
-    return expression(node, path, what: "a share")
+    if let v = YAMLWalker.parseNumber(s.string) {
+      guard (0...1).contains(v) else {
+        walker.error(node, path, "\(what) must be between 0 and 1, found \(v)")
+        return nil
+      }
+      return ModelExpression(constant: v)
+    }
+    return expression(node, path, what: what, variables: false)
   }
 }

@@ -15,6 +15,15 @@ final class ScenarioBuilder {
   var parameterNames: [String] = []
   var eventNames: [String] = []
   var armNames: [String] = []
+  var tableNames: [String] = []
+  var subgroupNames: [String] = []
+  /// Categorical attributes: name → categories.
+  var attributeCategories: [String: [String]] = [:]
+  var hasAge = false
+  /// Price index: year → factor to the scenario's price year.
+  var priceFactors: [Int: Double] = [:]
+  var scenarioPriceYear: Int?
+  var cycleLength = 1.0 / 12
   /// The document's root, where errors about missing top-level keys point.
   var rootNode: Node?
 
@@ -46,36 +55,132 @@ final class ScenarioBuilder {
 
     var settingSources: [String: Provenance] = [:]
     let cycle = readCycle(section("cycle"))
+    cycleLength = 1 / cycle.perYear
     let horizon = readHorizon(section("horizon"), cycle: cycle, sources: &settingSources)
-    let clients = readPositiveInteger(section("clients"), key: "clients", what: "the number of clients per run", sources: &settingSources, range: 1...10_000_000)
     let discount = readDiscount(section("discount"), sources: &settingSources)
+    let engine = readEnum(section("engine"), EngineKind.self, what: "engine") ?? .individual
+    let costTiming = readTiming(section("timing")) ?? .start
+    let transitionTiming = readEnum(section("transition_timing"), TransitionTiming.self, what: "transition timing") ?? .move
+    scenarioPriceYear = priceYear
+    readPriceIndex(section("price_index"))
 
     let payers = readPayers(section("payers"))
     let states = readStates(section("states"))
-    var startState = 0
-    if let e = section("start") {
-      if let s = walker.string(e.value, e.path, what: "a state name") {
-        startState = resolve(s, in: stateNames, what: "state", node: e.value, path: e.path) ?? 0
-      }
-    } else if !states.isEmpty {
-      walker.error(root, ["start"], "missing key 'start': the state every client starts in (one of \(stateNames.joined(separator: ", ")))")
-    }
+    let tables = readTables(section("tables"))
+    var clients = readClients(section("clients"), sources: &settingSources)
 
     let parameters = readParameters(section("parameters"))
+    readClientShares(&clients, startEntry: section("start"))
     let sharedRows = section("transitions").map { readTransitionRows($0.value, $0.path) }
     let events = readEvents(section("events"))
     let (arms, referenceArm) = readArms(section("arms"), reference: section("reference"), shared: sharedRows ?? [:], root: root)
     let costs = readCosts(section("costs"))
+    let effects = readEffects(section("effects"), defaultDiscount: discount?.effects ?? 0, defaultTiming: costTiming)
+    let correlations = readCorrelations(section("correlations"), parameters: parameters)
 
-    checkUnusedParameters(parameters: parameters, arms: arms, events: events, costs: costs)
+    if costTiming == .simpson || effects.contains(where: { $0.timing == .simpson }), let h = horizon, h % 2 != 0 {
+      walker.error(section("timing")?.value ?? root, ["timing"], "Simpson's rule needs an even number of cycles; the horizon is \(h)")
+    }
+    checkUnusedParameters(parameters: parameters, arms: arms, events: events, costs: costs, effects: effects, clients: clients)
 
-    guard !walker.hasErrors, let horizon, let clients, let discount else { return nil }
-    return Scenario(
+    guard !walker.hasErrors, let horizon, let count = clients.count, let discount else { return nil }
+    var scenario = Scenario(
       file: file, name: name, description: description, currency: currency, priceYear: priceYear,
-      cycle: cycle, horizon: horizon, clients: clients, costDiscountRate: discount,
-      states: states, startState: startState, payers: payers, parameters: parameters,
+      cycle: cycle, horizon: horizon, clients: count, costDiscountRate: discount.costs,
+      states: states, startState: clients.start.first?.state ?? 0, payers: payers, parameters: parameters,
       events: events, costs: costs, arms: arms, referenceArm: referenceArm,
       settingSources: settingSources)
+    scenario.costTiming = costTiming
+    scenario.transitionTiming = transitionTiming
+    scenario.engine = engine
+    scenario.start = clients.start
+    scenario.subgroups = clients.subgroups
+    scenario.attributes = clients.attributes
+    scenario.age = clients.age
+    scenario.effects = effects
+    scenario.tables = tables.map(\.table)
+    scenario.tableSources = Dictionary(tables.map { ($0.table.name, $0.provenance) }, uniquingKeysWith: { a, _ in a })
+    scenario.correlations = correlations
+    return scenario
+  }
+
+  /// A value from a fixed set of names (`engine: cohort`, `timing: half_cycle`).
+  func readEnum<E: RawRepresentable & CaseIterable>(_ e: MappingEntry?, _ type: E.Type, what: String) -> E? where E.RawValue == String {
+    guard let e, let text = walker.string(e.value, e.path, what: "a \(what)") else { return nil }
+    if let v = E(rawValue: text) { return v }
+    let all = E.allCases.map(\.rawValue)
+    var message = "unknown \(what) '\(text)'"
+    if let g = Spelling.suggestion(for: text, among: all) { message += "; did you mean '\(g)'?" } else { message += "; expected one of \(all.joined(separator: ", "))" }
+    walker.error(e.value, e.path, message)
+    return nil
+  }
+
+  /// `timing: start | end | half_cycle | life_table | simpson` or explicit boundary weights
+  /// `timing: {first: 1/3, odd: 2/3, even: 4/3, last: 1/3}` (numbers or constant expressions).
+  func readTiming(_ e: MappingEntry?) -> RewardTiming? {
+    guard let e else { return nil }
+    if case .mapping = e.value, let fields = walker.mapping(e.value, e.path) {
+      walker.checkKeys(fields, allowed: ["first", "odd", "even", "last", "source", "assumption", "note"], context: "timing weights")
+      var w: [String: Double] = [:]
+      for k in ["first", "odd", "even", "last"] {
+        guard let f = walker.entry(fields, k) else {
+          walker.error(e.value, e.path, "timing weights need 'first', 'odd', 'even' and 'last'")
+          return nil
+        }
+        guard case .scalar(let s) = f.value, let x = try? ModelExpression(s.string), let v = x.constantValue, v.isFinite, v >= 0 else {
+          walker.error(f.value, f.path, "expected a weight such as 1, 0.5 or 1/3")
+          return nil
+        }
+        w[k] = v
+      }
+      return .custom(first: w["first"]!, odd: w["odd"]!, even: w["even"]!, last: w["last"]!)
+    }
+    guard let text = walker.string(e.value, e.path, what: "a timing") else { return nil }
+    if let t = RewardTiming.named[text] { return t }
+    let all = RewardTiming.named.keys.sorted()
+    var message = "unknown timing '\(text)'"
+    if let g = Spelling.suggestion(for: text, among: all) { message += "; did you mean '\(g)'?" } else { message += "; expected one of \(all.joined(separator: ", ")), or weights {first, odd, even, last}" }
+    walker.error(e.value, e.path, message)
+    return nil
+  }
+
+  /// `price_index: {factors: {2016: 1.299, ...}, source: ...}`: the factor that brings a price
+  /// from each year to the scenario's `price_year`.
+  func readPriceIndex(_ e: MappingEntry?) {
+    guard let e, let fields = walker.mapping(e.value, e.path) else { return }
+    walker.checkKeys(fields, allowed: ["factors", "source", "assumption", "note"], context: "price_index")
+    let provenance = readProvenance(fields)
+    warnUnsourced(provenance, node: e.keyNode, path: e.path, what: "the price index")
+    if scenarioPriceYear == nil {
+      walker.error(e.keyNode, e.path, "a price index needs the scenario's 'price_year' (the year its factors lead to)")
+    }
+    guard let f = walker.entry(fields, "factors") else {
+      walker.error(e.keyNode, e.path, "missing key 'factors': year: factor to the scenario's price year, e.g. {2016: 1.299}")
+      return
+    }
+    for entry in walker.mapping(f.value, f.path, what: "year: factor pairs") ?? [] {
+      guard let year = Int(entry.key), (1800...2200).contains(year) else {
+        walker.error(entry.keyNode, entry.path, "'\(entry.key)' is not a year")
+        continue
+      }
+      guard let factor = walker.number(entry.value, entry.path, what: "a price factor"), factor > 0 else {
+        if case .scalar = entry.value { walker.error(entry.value, entry.path, "a price factor must be positive") }
+        continue
+      }
+      priceFactors[year] = factor
+    }
+  }
+
+  /// The factor for `price_year: Y` on a parameter or cost line (1 for the scenario's own year).
+  func priceFactor(_ fields: [MappingEntry]) -> Double {
+    guard let e = walker.entry(fields, "price_year"), let year = walker.integer(e.value, e.path, what: "a year such as 2016") else { return 1 }
+    if year == scenarioPriceYear { return 1 }
+    guard let f = priceFactors[year] else {
+      let known = priceFactors.keys.sorted().map(String.init).joined(separator: ", ")
+      walker.error(e.value, e.path, "no price index factor for \(year)\(known.isEmpty ? "; add 'price_index: {factors: {\(year): ...}}'" : "; the index has \(known)")")
+      return 1
+    }
+    return f
   }
 
   // MARK: - Shared helpers
@@ -187,29 +292,38 @@ final class ScenarioBuilder {
     return v
   }
 
-  /// `discount: 0.04`, `discount: {costs: 0.04, source: ...}`.
-  func readDiscount(_ e: MappingEntry?, sources: inout [String: Provenance]) -> Double? {
-    guard let e else { return 0 }
-    var node = e.value
-    var path = e.path
+  /// `discount: 0.04` (costs), or `discount: {costs: 0.03, effects: 0.015, source: ...}`.
+  /// Effects default to 0 unless given here or per effect.
+  func readDiscount(_ e: MappingEntry?, sources: inout [String: Provenance]) -> (costs: Double, effects: Double)? {
+    guard let e else { return (0, 0) }
     var provenance: Provenance?
+    var items: [(key: String, node: Node, path: [PathComponent])] = [("costs", e.value, e.path)]
     if case .mapping = e.value, let entries = walker.mapping(e.value, e.path) {
-      walker.checkKeys(entries, allowed: ["costs", "source", "assumption", "note"], context: "discount")
+      walker.checkKeys(entries, allowed: ["costs", "effects", "source", "assumption", "note"], context: "discount")
       provenance = readProvenance(entries)
-      guard let c = walker.entry(entries, "costs") else {
-        walker.error(e.value, e.path, "missing key 'costs': the annual discount rate for costs, e.g. 0.03")
+      items = ["costs", "effects"].compactMap { k in walker.entry(entries, k).map { (k, $0.value, $0.path) } }
+      if items.isEmpty {
+        walker.error(e.value, e.path, "give 'costs' and/or 'effects': annual discount rates, e.g. {costs: 0.03, effects: 0.015}")
         return nil
       }
-      (node, path) = (c.value, c.path)
     }
     sources["discount"] = provenance
-    warnUnsourced(provenance, node: node, path: path, what: "the discount rate")
-    guard let r = walker.number(node, path, what: "an annual discount rate such as 0.03") else { return nil }
-    guard r >= 0, r < 1 else {
-      walker.error(node, path, "\(r) is not a usable annual discount rate; expected a fraction in [0, 1), e.g. 0.03 for 3%")
-      return nil
+    var rates: [String: Double] = [:]
+    var ok = true
+    for (key, node, path) in items {
+      warnUnsourced(provenance, node: node, path: path, what: "the discount rate")
+      guard let r = walker.number(node, path, what: "an annual discount rate such as 0.03") else {
+        ok = false
+        continue
+      }
+      guard r >= 0, r < 1 else {
+        walker.error(node, path, "\(r) is not a usable annual discount rate; expected a fraction in [0, 1), e.g. 0.03 for 3%")
+        ok = false
+        continue
+      }
+      rates[key] = r
     }
-    return r
+    return ok ? (rates["costs"] ?? 0, rates["effects"] ?? 0) : nil
   }
 
   // MARK: - Payers and states
@@ -290,8 +404,10 @@ final class ScenarioBuilder {
   // MARK: - Expressions
 
   /// Reads a number or an expression (a YAML number or a text such as `p_admit * rr`),
-  /// checking that every name it uses is a defined parameter.
-  func expression(_ node: Node, _ path: [PathComponent], what: String) -> ModelExpression? {
+  /// checking every name it uses: parameters always; the model variables (`cycle`, `age`,
+  /// attributes, ...) only where `variables` is true (not in parameters, which are drawn once
+  /// per run); tables; and the categories it compares with.
+  func expression(_ node: Node, _ path: [PathComponent], what: String, variables: Bool = true) -> ModelExpression? {
     guard case .scalar(let s) = node, !YAMLWalker.isNull(node) else {
       walker.error(node, path, "expected \(what) (a number or an expression), found \(YAMLWalker.kind(node))")
       return nil
@@ -304,11 +420,49 @@ final class ScenarioBuilder {
       return nil
     }
     var ok = true
-    for (name, offset) in expr.references where !parameterNames.contains(name) {
+    func fail(_ offset: Int, _ message: String) {
       ok = false
-      var message = "in expression '\(s.string)': unknown parameter '\(name)'"
-      if let g = Spelling.suggestion(for: name, among: parameterNames) { message += "; did you mean '\(g)'?" }
-      walker.error(at: walker.location(node, offset: offset), path, message)
+      walker.error(at: walker.location(node, offset: offset), path, "in expression '\(s.string)': \(message)")
+    }
+    let variableNames = ModelVariable.allCases.map(\.rawValue) + attributeCategories.keys.sorted()
+    for (name, offset) in expr.references where !parameterNames.contains(name) {
+      if ModelVariable(rawValue: name) != nil || attributeCategories[name] != nil {
+        if !variables {
+          fail(offset, "'\(name)' changes during a run, but parameters are drawn once per run; use '\(name)' in transitions, events, costs or effects instead")
+        } else if name == ModelVariable.age.rawValue && !hasAge {
+          fail(offset, "'age' needs clients with an age; give one in clients.attributes.age")
+        }
+        continue
+      }
+      var message = "unknown name '\(name)'"
+      let candidates = parameterNames + (variables ? variableNames : [])
+      if let g = Spelling.suggestion(for: name, among: candidates) { message += "; did you mean '\(g)'?" }
+      fail(offset, message)
+    }
+    for (name, offset) in expr.tableReferences where !tableNames.contains(name) {
+      var message = "unknown table '\(name)'"
+      if let g = Spelling.suggestion(for: name, among: tableNames) { message += "; did you mean '\(g)'?" } else if tableNames.isEmpty { message += "; tables are defined under 'tables:'" }
+      fail(offset, message)
+    }
+    if ok {
+      // Compile once against placeholder slots to check texts compared with categories.
+      var context = ModelExpression.Context { _ in 0 }
+      context.table = { LookupTable(name: $0, bounds: [0], values: [0]) }
+      let categories = attributeCategories
+      let subgroups = subgroupNames
+      context.category = { name, text in
+        let list = name == ModelVariable.subgroup.rawValue ? subgroups : categories[name]
+        guard let list else {
+          return .failure(ExpressionError(message: "'\(name)' is not a categorical variable; only subgroup and attributes such as sex can be compared with a text", offset: 0))
+        }
+        if let i = list.firstIndex(of: text) { return .success(Double(i)) }
+        return .failure(ExpressionError(message: "\"\(text)\" is not a \(name == "subgroup" ? "subgroup" : "category of '\(name)'"); expected one of \(list.map { "\"\($0)\"" }.joined(separator: ", "))", offset: 0))
+      }
+      do {
+        _ = try expr.compile(context)
+      } catch {
+        fail(error.offset, error.message)
+      }
     }
     for (value, offset) in expr.literals where value != 0 && value != 1 {
       walker.warning(at: walker.location(node, offset: offset), path,
@@ -357,30 +511,62 @@ final class ScenarioBuilder {
     return rows
   }
 
+  /// `arms: {name: {label, inherits, transitions, parameters}}`. An arm starts from the
+  /// shared `transitions` (or, with `inherits: other`, from that arm's rows and parameter
+  /// settings; the other arm must be listed above), then replaces the rows it gives and sets
+  /// the parameters it gives.
   func readArms(_ e: MappingEntry?, reference: MappingEntry?, shared: [Int: Row], root: Node) -> ([Scenario.Arm], Int) {
     guard let e else {
       walker.error(root, ["arms"], "missing key 'arms': the strategies to compare (e.g. usual care and the intervention)")
       return ([], 0)
     }
     var arms: [Scenario.Arm] = []
+    var rowsByArm: [String: [Int: Row]] = [:]
     let entries = walker.mapping(e.value, e.path, what: "arms (name: {label, transitions})") ?? []
     armNames = entries.map(\.key)
     for entry in entries {
       guard walker.identifier(entry.key, entry.keyNode, entry.path, what: "arm") else { continue }
       var label = entry.key
       var rows = shared
+      var overrides: [(name: String, value: ModelExpression)] = []
+      var parent: String?
       if !YAMLWalker.isNull(entry.value), let fields = walker.mapping(entry.value, entry.path) {
-        walker.checkKeys(fields, allowed: ["label", "description", "transitions", "note"], context: "an arm")
+        walker.checkKeys(fields, allowed: ["label", "description", "inherits", "transitions", "parameters", "note"], context: "an arm")
         if let l = walker.entry(fields, "label"), let s = walker.string(l.value, l.path) { label = s }
         if let d = walker.entry(fields, "description") { _ = walker.string(d.value, d.path) }
         if let d = walker.entry(fields, "note") { _ = walker.string(d.value, d.path) }
+        if let i = walker.entry(fields, "inherits"), let name = walker.string(i.value, i.path, what: "an arm name") {
+          if let base = arms.first(where: { $0.name == name }) {
+            parent = name
+            rows = rowsByArm[name] ?? shared
+            overrides = base.parameterOverrides
+            if walker.entry(fields, "label") == nil { label = base.label }
+          } else if armNames.contains(name) {
+            walker.error(i.value, i.path, "arm '\(entry.key)' inherits from '\(name)', which must be listed above it")
+          } else {
+            _ = resolve(name, in: armNames, what: "arm", node: i.value, path: i.path)
+          }
+        }
         if let t = walker.entry(fields, "transitions") {
           for (from, row) in readTransitionRows(t.value, t.path) { rows[from] = row }
         }
+        if let p = walker.entry(fields, "parameters") {
+          for o in walker.mapping(p.value, p.path, what: "parameter settings (name: value or expression)") ?? [] {
+            guard let index = resolve(o.key, in: parameterNames, what: "parameter", node: o.keyNode, path: o.path) else { continue }
+            if parameterNames[index].contains(".") {
+              walker.error(o.keyNode, o.path, "a component of a vector parameter cannot be set per arm; set a scalar parameter that uses it")
+              continue
+            }
+            guard let x = expression(o.value, o.path, what: "a value", variables: false) else { continue }
+            overrides.removeAll { $0.name == o.key }
+            overrides.append((o.key, x))
+          }
+        }
       }
+      rowsByArm[entry.key] = rows
       var matrix = Array(repeating: Row(), count: stateNames.count)
       for (from, row) in rows where from < matrix.count { matrix[from] = row }
-      arms.append(.init(name: entry.key, label: label, transitions: matrix))
+      arms.append(.init(name: entry.key, label: label, transitions: matrix, parameterOverrides: overrides, inherits: parent))
     }
     if entries.isEmpty, !walker.hasErrors { walker.error(e.value, e.path, "at least one arm is needed") }
     var referenceIndex = 0
@@ -392,18 +578,32 @@ final class ScenarioBuilder {
 
   // MARK: - Checks across sections
 
-  func checkUnusedParameters(parameters: [Scenario.Parameter], arms: [Scenario.Arm], events: [Scenario.Event], costs: [Scenario.CostLine]) {
+  func checkUnusedParameters(
+    parameters: [Scenario.Parameter], arms: [Scenario.Arm], events: [Scenario.Event], costs: [Scenario.CostLine],
+    effects: [Scenario.Effect], clients: ClientsSpec
+  ) {
     var used = Set<String>()
     func use(_ e: ModelExpression) { for (n, _) in e.references { used.insert(n) } }
     for p in parameters { if case .expression(let e) = p.definition { use(e) } }
-    for a in arms { for row in a.transitions { for m in row { use(m.probability) } } }
+    for a in arms {
+      for row in a.transitions { for m in row { use(m.probability) } }
+      for o in a.parameterOverrides { use(o.value) }
+    }
     for ev in events { if case .rate(let r) = ev.kind { for x in r { use(x.mean) } } }
     for c in costs {
       use(c.amount)
       for s in c.shares { use(s.share) }
     }
-    for p in parameters where !used.contains(p.name) {
-      walker.warning(at: p.location, ["parameters", .key(p.name)], "parameter '\(p.name)' is not used by any transition, event or cost")
+    for e in effects { for l in e.lines { use(l.amount) } }
+    for a in clients.attributes { for x in a.shares { use(x) } }
+    for (_, x) in clients.start { use(x) }
+    for g in clients.subgroups {
+      use(g.share)
+      for (_, x) in g.start { use(x) }
+      for (_, xs) in g.attributeShares { for x in xs { use(x) } }
+    }
+    for p in parameters where !p.valueNames.contains(where: used.contains) {
+      walker.warning(at: p.location, ["parameters", .key(p.name)], "parameter '\(p.name)' is not used by any transition, event, cost or effect")
     }
   }
 }

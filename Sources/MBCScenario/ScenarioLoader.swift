@@ -13,14 +13,13 @@ public enum ScenarioLoader {
   static let topLevelKeys = [
     "format", "name", "description", "currency", "price_year", "cycle", "horizon", "clients",
     "discount", "reference", "payers", "states", "start", "parameters", "transitions", "events",
-    "costs", "arms", "notes",
+    "costs", "arms", "notes", "engine", "timing", "effects", "tables", "correlations", "price_index", "transition_timing",
   ]
 
   /// Names an expression cannot use for a parameter (reserved for model time, attributes, …).
-  static let reservedNames: Set<String> = [
-    "cycle", "year", "years", "time", "age", "sex", "arm", "client", "run", "time_in_state",
-    "true", "false", "pi", "e",
-  ]
+  static let reservedNames: Set<String> = Set(ModelVariable.allCases.map(\.rawValue)).union([
+    "year", "years", "arm", "client", "run", "true", "false", "pi", "e",
+  ])
 
   /// Loads the scenario at `path`.
   /// - Throws: ``ScenarioError`` listing every problem (and the warnings found before them).

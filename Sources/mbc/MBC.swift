@@ -66,7 +66,13 @@ func loadModel(_ path: String) throws -> CompiledModel {
     printError(error.description)
     throw MBCExit.usageError
   }
-  let model = CompiledModel(scenario)
+  let model: CompiledModel
+  do {
+    model = try CompiledModel(scenario)
+  } catch {
+    printError(error.description)
+    throw MBCExit.usageError
+  }
   do {
     try BaseCase.check(model)
   } catch {

@@ -6,6 +6,8 @@ import MBCEngine
 import MBCReport
 import MBCScenario
 
+extension EngineKind: ExpressibleByArgument {}
+
 extension MBC {
   /// `mbc simulate FILE --runs 1e6`: the probabilistic analysis.
   struct Simulate: ParsableCommand {
@@ -41,6 +43,9 @@ extension MBC {
     @Option(help: ArgumentHelp("Output directory (default: results/<scenario name>).", valueName: "dir"))
     var out: String?
 
+    @Option(help: ArgumentHelp("individual (microsimulation) or cohort (expected-value Markov trace); default: the scenario's 'engine'.", valueName: "kind"))
+    var engine: EngineKind?
+
     @Flag(help: "Also write runs.csv with every metric of every run.")
     var saveRuns = false
 
@@ -75,9 +80,13 @@ extension MBC {
       clock.lap("load")
 
       // Simulate.
-      let simulation = Simulation(model: model, seed: seed, threads: threads)
+      let simulation = Simulation(model: model, seed: seed, threads: threads, engine: engine)
+      if let reason = Simulation.unsupportedReason(model, engine: simulation.engine) {
+        printError("\(scenario): error: \(reason)")
+        throw MBCExit.usageError
+      }
       if !quiet {
-        printError("mbc \(MBC.version): \(loaded.name): \(grouped(runCount)) runs × \(loaded.clients) clients × \(loaded.horizon) \(loaded.cycle.rawValue)s × \(loaded.arms.count) arms, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
+        printError("mbc \(MBC.version): \(loaded.name): \(grouped(runCount)) runs × \(loaded.clients) clients × \(loaded.horizon) \(loaded.cycle.rawValue)s × \(loaded.arms.count) arms, \(simulation.engine.rawValue) engine, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
       }
       let cancellation = CancellationFlag()
       Interrupts.install(cancellation: cancellation)
@@ -112,7 +121,7 @@ extension MBC {
       // Write.
       let info = RunInfo(
         mbcVersion: MBC.version, commandLine: CommandLine.arguments, scenarioPath: scenario, scenarioSHA256: hash,
-        seed: seed, runs: runCount, threads: threads, engine: "individual", blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)",
+        seed: seed, runs: runCount, threads: threads, engine: simulation.engine.rawValue, blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)",
         startedAt: ISO8601DateFormatter().string(from: started), timings: clock.laps, clientCyclesPerRun: simulation.clientCyclesPerRun)
       var results = ResultSet(scenario: loaded, layout: layout, summaries: summaries, moments: moments, run: info)
       var files = ["summary.csv", "incremental.csv", "inputs.csv", "report.html"]

@@ -17,8 +17,12 @@ struct SimulateEndToEndTests {
     for file in ["Scenarios/outreach-ref.yaml", "Scenarios/bemoeizorg.yaml"] {
       let r = try MBCBinary.run(["check", "--strict", file])
       #expect(r.status == 0, "\(file): \(r.stderr)")
-      #expect(r.stdout.contains("OK: \(file) is a valid scenario."))
-      #expect(r.stdout.contains("Moves per cycle"))
+      #expect(r.stdout.contains("OK: \(file) is a valid scenario. Use --explain to see the model in words."))
+      #expect(r.stdout.contains(": 5 states, 2 arms (reference UC), "))
+      let explained = try MBCBinary.run(["check", "--explain", file])
+      #expect(explained.status == 0)
+      #expect(explained.stdout.contains("Moves per cycle"))
+      #expect(explained.stdout.contains("Costs (who pays what):"))
     }
   }
 
@@ -101,7 +105,7 @@ struct SimulateEndToEndTests {
       #expect(x == y, "\(f) differs between 1 and 2 threads")
     }
     let summary = try String(contentsOfFile: "\(one)/summary.csv", encoding: .utf8).split(separator: "\n")
-    #expect(summary.first == "metric,arm,versus,payer,event,unit,mean,sd,mcse,ci95_low,ci95_high,p2_5,p50,p97_5,p_positive,runs,seed")
+    #expect(summary.first == "metric,arm,versus,payer,event,effect,unit,mean,sd,mcse,ci95_low,ci95_high,p2_5,p50,p97_5,p_positive,runs,seed")
     #expect(summary.count == 1 + 24)  // 2 arms × (5 costs + 3 events) + 1 comparison × (5 + 3)
     let incremental = try String(contentsOfFile: "\(one)/incremental.csv", encoding: .utf8).split(separator: "\n")
     #expect(incremental.count == 1 + 5)

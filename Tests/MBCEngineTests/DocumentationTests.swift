@@ -34,7 +34,7 @@ struct DocumentationTests {
     for (i, yaml) in examples.enumerated() {
       let scenario = try ScenarioLoader.load(yaml: yaml, file: "scenario-format.md example \(i + 1)")
       #expect(scenario.warnings.isEmpty, "example \(i + 1): \(scenario.warnings)")
-      let m = CompiledModel(scenario)
+      let m = try CompiledModel(scenario)
       try BaseCase.check(m)
       let matrix = try simulate(m, runs: 20)
       #expect(!matrix.contains { !$0.isFinite }, "example \(i + 1) produced a non-finite value")

@@ -72,7 +72,7 @@ struct IndividualEngineTests {
     let m = try model(fixedOutreach)
     let runs = 2000
     let matrix = try simulate(m, runs: runs)
-    let exact = try ExactCohort(m)
+    let exact = HandTrace()
     let layout = m.layout
     // With fixed parameters the runs are i.i.d., so the mean of R runs has standard error
     // sd/√R (estimated). |mean − exact| < 4·MCSE fails by chance with probability ≈ 6e-5 per
@@ -92,6 +92,23 @@ struct IndividualEngineTests {
       }
     }
     #expect(checked == 2 * (4 + 3))
+  }
+
+  @Test("the cohort engine reproduces the hand-computed trace to 1e-12 relative")
+  func test_cohortEngine_matchesHandTrace() throws {
+    let m = try model(fixedOutreach)
+    let row = try BaseCase.cohortResults(m)
+    let exact = HandTrace()
+    for a in 0..<2 {
+      for p in 0..<4 {
+        let x = row[m.layout.cost(arm: a, payer: p)]
+        #expect(abs(x - exact.cost[a][p]) <= 1e-12 * abs(exact.cost[a][p]), "cost arm \(a) payer \(p): \(x) vs \(exact.cost[a][p])")
+      }
+      for e in 0..<3 {
+        let x = row[m.layout.events(arm: a, event: e)]
+        #expect(abs(x - exact.events[a][e]) <= 1e-12 * exact.events[a][e], "events arm \(a) event \(e): \(x) vs \(exact.events[a][e])")
+      }
+    }
   }
 
   @Test("the totals, net savings and events avoided are consistent with the per-arm columns")
@@ -115,7 +132,7 @@ struct IndividualEngineTests {
 
   @Test("results are bit-identical for 1, 2 and 8 threads and any chunk size")
   func test_determinism_acrossThreads() throws {
-    let m = CompiledModel(try ScenarioLoader.load(file: scenariosFolder.appendingPathComponent("outreach-ref.yaml").path))
+    let m = try CompiledModel(try ScenarioLoader.load(file: scenariosFolder.appendingPathComponent("outreach-ref.yaml").path))
     let one = try simulate(m, runs: 300, seed: 42, threads: 1)
     let two = try simulate(m, runs: 300, seed: 42, threads: 2, chunkSize: 7)
     let eight = try simulate(m, runs: 300, seed: 42, threads: 8, chunkSize: 1)

@@ -70,7 +70,7 @@ struct ModelExpressionTests {
     ("1 + * 2", "expected a value, found '*'", 4),
     ("2x", "a number cannot be followed directly by a name; write '*' to multiply", 1),
     ("a = 1", "'=' is not an operator; use '==' to compare", 2),
-    ("foo(1)", "unknown function 'foo'; the functions are min, max, exp, log, sqrt, abs, floor, ceil, pow, if", 0),
+    ("foo(1)", "unknown function 'foo'; the functions are min, max, exp, log, sqrt, abs, floor, ceil, pow, if, rate_to_prob, prob_to_rate, convert_prob, lookup", 0),
     ("exp(1, 2)", "exp() takes 1 argument, not 2", 0),
     ("1 < 2 < 3", "comparisons cannot be chained; combine them with '&&'", 6),
     ("1 2", "unexpected number 2.0 after a complete expression", 2),

@@ -81,7 +81,7 @@ struct ScenarioLoaderTests {
       "t.yaml:3:8: error: cycle: unknown cycle length 'mnth'; did you mean 'month'?",
       "t.yaml:9:8: error: start: unknown state 'Wel'; did you mean 'Well'?",
       "t.yaml:12:24: error: parameters.c_sick.sorce: unknown key 'sorce' in parameter 'c_sick'; did you mean 'source'?",
-      "t.yaml:14:16: error: transitions.Well.Sick: in expression 'p_sik': unknown parameter 'p_sik'; did you mean 'p_sick'?",
+      "t.yaml:14:16: error: transitions.Well.Sick: in expression 'p_sik': unknown name 'p_sik'; did you mean 'p_sick'?",
       "t.yaml:18:59: error: costs.sick.payer: unknown payer 'insurrer'; did you mean 'insurer'?",
     ])
   }
@@ -110,7 +110,7 @@ struct ScenarioLoaderTests {
   @Test("impossible distributions and bad parameterisations name the values")
   func test_parameterErrors() {
     let yaml = minimalScenario.replacingOccurrences(of: "{dist: beta, mean: 0.1, sd: 0.02, source: test}", with: "{dist: beta, mean: 0.1, alpha: 2, source: test}")
-    #expect(errors(yaml) == ["t.yaml:11:18: error: parameters.p_sick.dist: a beta distribution takes mean and sd, or alpha and beta; found mean, alpha"])
+    #expect(errors(yaml) == ["t.yaml:11:18: error: parameters.p_sick.dist: a beta distribution takes mean and sd, or alpha and beta, or mean and lower and upper; found mean, alpha"])
     let impossible = minimalScenario.replacingOccurrences(of: "sd: 0.02", with: "sd: 0.5")
     let e = errors(impossible)
     #expect(e.count == 1 && e[0].hasPrefix("t.yaml:11:3: error: parameters.p_sick: "), "\(e)")

@@ -16,7 +16,7 @@ let benchmarks: @Sendable () -> Void = {
     .appendingPathComponent("Scenarios/outreach-ref.yaml").path
   let model: CompiledModel
   do {
-    model = CompiledModel(try ScenarioLoader.load(file: scenarioPath))
+    model = try CompiledModel(try ScenarioLoader.load(file: scenarioPath))
   } catch {
     fatalError("cannot load \(scenarioPath): \(error)")
   }

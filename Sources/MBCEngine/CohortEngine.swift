@@ -1,0 +1,195 @@
+import MBCRandom
+import MBCScenario
+
+/// Cohort engine: the expected-value Markov trace of the same scenario, exact given a run's
+/// parameters (no sampling within a run).
+///
+/// For each arm and client profile (subgroup × categorical attributes, weighted by their
+/// shares) the state distribution m_t evolves by m_{t+1} = m_t P_t from the start
+/// distribution; when any table of the arm uses `time_in_state`, the trace runs over (state,
+/// time in state) pairs (tunnel states: a stay moves a client from (s, d) to (s, d + 1), a
+/// move to (j, 0)). The same tables as the individual engine give:
+/// - state rewards Σ_t ω_t·d_t·Σ_s m_t(s)·r_s(t) over boundaries t = 0 … T;
+/// - rate events Σ_{t<T} Σ_s m_t(s)·λ_s(t) (and their rewards, discounted with d_t);
+/// - moves Σ_{t<T} m_t(s)·P_t(s, j) (and their rewards, in cycle t or at boundary t + 1);
+/// all multiplied by the cohort size N, so that outputs compare with the individual engine's.
+/// A client's age must be fixed per subgroup: the trace cannot follow a distribution of ages.
+final class CohortEngine {
+  let model: CompiledModel
+  let tables: RunTables
+  let seed: UInt64
+  let S: Int, A: Int, P: Int, R: Int, E: Int, T: Int, N: Int
+
+  let acc: UnsafeMutablePointer<Double>  // A·R
+  let eventCount: UnsafeMutablePointer<Double>  // A·E
+  let moveCount: UnsafeMutablePointer<Double>  // A·S·S
+  let current: UnsafeMutablePointer<Double>  // S·D
+  let next: UnsafeMutablePointer<Double>  // S·D
+  let D: Int
+
+  /// Why the cohort engine cannot run this scenario (nil when it can).
+  static func unsupportedReason(_ model: CompiledModel) -> String? {
+    for (a, uses) in model.usesAge.enumerated() where uses {
+      for g in model.scenario.subgroups {
+        if let d = g.age?.distribution, case .fixed = d { continue }
+        return "the cohort engine needs a fixed age per subgroup, but arm \(model.scenario.arms[a].name) uses age and subgroup '\(g.name)' has age \(g.age?.written ?? "none"); use --engine individual, or give each subgroup a fixed age"
+      }
+    }
+    return nil
+  }
+
+  init(model: CompiledModel, seed: UInt64 = 0) {
+    self.model = model
+    self.seed = seed
+    tables = RunTables(model)
+    S = model.stateCount
+    A = model.armCount
+    P = model.payerCount
+    R = model.rewardCount
+    E = model.rateEventCount
+    T = model.horizon
+    N = model.clients
+    D = model.usesDuration.contains(true) ? T + 1 : 1
+    acc = zeroedBuffer(A * R)
+    eventCount = zeroedBuffer(A * E)
+    moveCount = zeroedBuffer(A * S * S)
+    current = zeroedBuffer(S * D)
+    next = zeroedBuffer(S * D)
+  }
+
+  deinit {
+    for p in [acc, eventCount, moveCount, current, next] { p.deallocate() }
+  }
+
+  /// Simulates run `run` (parameters drawn as in the individual engine) into `row`.
+  func simulate(run: Int, into row: UnsafeMutablePointer<Double>) throws(SimulationError) {
+    try tables.drawParameters(seed: seed, run: run)
+    try compute(run: run, into: row)
+  }
+
+  /// The trace with the current parameters (after draws or ``RunTables/setParametersToMeans()``).
+  func compute(run: Int, into row: UnsafeMutablePointer<Double>) throws(SimulationError) {
+    try tables.evaluateTables(run: run)
+    try tables.evaluatePopulation(run: run)
+    for i in 0..<(A * R) { acc[i] = 0 }
+    for i in 0..<(A * E) { eventCount[i] = 0 }
+    for i in 0..<(A * S * S) { moveCount[i] = 0 }
+    let profiles = model.keys.profiles
+    let nAttr = max(model.scenario.attributes.count, 1)
+    for a in 0..<A {
+      for g in 0..<profiles.count {
+        let (subgroup, categories) = profiles.decompose(g)
+        var w = tables.subgroupShare[subgroup]
+        for (k, c) in categories.enumerated() { w *= tables.categoryShare[(subgroup * nAttr + k) * tables.maxCategories + c] }
+        if w == 0 { continue }
+        var age0 = 0.0
+        if case .fixed(let x)? = model.population.age[subgroup] { age0 = x }
+        trace(arm: a, profile: g, subgroup: subgroup, age: age0, scale: Double(N) * w)
+      }
+    }
+    writeMetrics(into: row)
+  }
+
+  private func ageIndex(_ age0: Double, _ t: Int) -> Int {
+    let keys = model.keys
+    let years = age0 + Double(t) * model.scenario.cycleLength
+    return min(keys.ages - 1, max(0, Int(years.rounded(.down)) - keys.ageMin))
+  }
+
+  private func trace(arm a: Int, profile g: Int, subgroup: Int, age age0: Double, scale: Double) {
+    let D = model.usesDuration[a] ? self.D : 1
+    let usesAge = model.usesAge[a]
+    let moveAtBoundary = model.transitionTiming == .nextBoundary
+    for i in 0..<(S * self.D) {
+      current[i] = 0
+      next[i] = 0
+    }
+    for s in 0..<S { current[s * D] = tables.startShare[subgroup * S + s] }
+    let sums = acc + a * R
+    for t in 0...T {
+      let age = usesAge ? ageIndex(age0, t) : 0
+      // State rewards at boundary t.
+      for s in 0..<S {
+        let table = model.stateRewards[a][s]
+        for d in 0..<D {
+          let m = current[s * D + d]
+          if m == 0 { continue }
+          let out = tables.rewards + table.base + table.strides.entry(cycle: t, age: age, duration: d, profile: g) * R
+          for r in 0..<R { sums[r] += scale * m * model.boundaryWeights[model.category[r]][t] * out[r] }
+        }
+      }
+      if t == T { break }
+      // Events and moves during cycle t.
+      for s in 0..<S {
+        let row = model.rows[a][s]
+        for d in 0..<D {
+          let m = current[s * D + d]
+          if m == 0 { continue }
+          for e in 0..<E {
+            let table = model.rates[a][e][s]
+            let lambda = tables.rateMean[table.base + table.strides.entry(cycle: t, age: age, duration: d, profile: g)]
+            eventCount[a * E + e] += scale * m * lambda
+            let rt = model.eventRewards[a][e]
+            if !model.eventContributions[a][e].isEmpty {
+              let out = tables.rewards + rt.base + rt.strides.entry(cycle: t, age: age, duration: d, profile: g) * R
+              for r in 0..<R { sums[r] += scale * m * lambda * model.discount[model.category[r]][t] * out[r] }
+            }
+          }
+          let p = tables.probability + row.base + row.strides.entry(cycle: t, age: age, duration: d, profile: g) * S
+          for j in 0..<S {
+            let flow = m * p[j]
+            if flow == 0 { continue }
+            if j == s {
+              next[s * D + min(d + 1, D - 1)] += flow
+              continue
+            }
+            next[j * D] += flow
+            moveCount[(a * S + s) * S + j] += scale * flow
+            if !model.moveContributions[a][s * S + j].isEmpty {
+              let mt = model.moveRewards[a][s * S + j]
+              let out = tables.rewards + mt.base + mt.strides.entry(cycle: t, age: age, duration: d, profile: g) * R
+              for r in 0..<R {
+                let c = model.category[r]
+                sums[r] += scale * flow * (moveAtBoundary ? model.boundaryWeights[c][t + 1] : model.discount[c][t]) * out[r]
+              }
+            }
+          }
+        }
+      }
+      for i in 0..<(S * D) {
+        current[i] = next[i]
+        next[i] = 0
+      }
+    }
+    // Once at the start.
+    if !model.startContributions[a].isEmpty {
+      let table = model.startRewards[a]
+      let out = tables.rewards + table.base + table.strides.entry(cycle: 0, age: usesAge || table.dimensions.contains(.age) ? ageIndex(age0, 0) : 0, duration: 0, profile: g) * R
+      for r in 0..<R { sums[r] += scale * out[r] }
+    }
+  }
+
+  private func writeMetrics(into row: UnsafeMutablePointer<Double>) {
+    let layout = model.layout
+    for a in 0..<A {
+      var total = 0.0
+      for r in 0..<R {
+        let value = acc[a * R + r]
+        if r < P {
+          row[layout.cost(arm: a, payer: r)] = value
+          total += value
+        } else {
+          row[layout.effect(arm: a, effect: r - P)] = value
+        }
+      }
+      row[layout.cost(arm: a, payer: P)] = total
+      for (r, event) in model.rateEvents.enumerated() { row[layout.events(arm: a, event: event.event)] = eventCount[a * E + r] }
+      for event in model.transitionEvents {
+        var count = 0.0
+        for m in event.moves { count += moveCount[(a * S + m.from) * S + m.to] }
+        row[layout.events(arm: a, event: event.event)] = count
+      }
+    }
+    layout.writeComparisons(row)
+  }
+}
