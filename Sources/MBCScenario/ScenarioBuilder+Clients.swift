@@ -119,7 +119,7 @@ extension ScenarioBuilder {
       }
       for c in categories { _ = walker.identifier(c.key, c.keyNode, c.path, what: "category") }
       if categories.contains(where: { YAMLWalker.parseNumber(scalarText($0.value) ?? "") != nil }) {
-        warnUnsourced(provenance, node: entry.keyNode, path: entry.path, what: "the shares of '\(entry.key)'")
+        warnUnsourced(provenance, node: entry.keyNode, path: entry.path, what: "the split of '\(entry.key)' into categories")
       }
       nodes[attributes.count] = categories.map { ($0.value, $0.path) }
       attributes.append(.init(name: entry.key, categories: categories.map(\.key), shares: []))
@@ -152,9 +152,10 @@ extension ScenarioBuilder {
     for (k, nodes) in spec.attributeShareNodes.enumerated() {
       spec.attributes[k].shares = nodes.compactMap { shareExpression($0.0, $0.1, what: "a category share") }
     }
+    let everySubgroupHasStart = !spec.subgroups.isEmpty && spec.subgroupStartNodes.allSatisfy { $0 != nil }
     if let startEntry {
       spec.start = readStart(startEntry.value, startEntry.path)
-    } else if !stateNames.isEmpty {
+    } else if !stateNames.isEmpty && !everySubgroupHasStart {
       walker.error(rootNode, ["start"], "missing key 'start': the state every client starts in (one of \(stateNames.joined(separator: ", "))), or shares {State: share}")
     }
     if spec.subgroups.isEmpty {

@@ -42,6 +42,45 @@ struct SimulateEndToEndTests {
     #expect(r.stderr.contains("2 errors in scenario."))
   }
 
+  @Test("check reports five different mistakes at once, each with file, line, column and key path")
+  func test_check_fiveMistakes() throws {
+    let dir = try temporaryDirectory("five")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("five.yaml")
+    try """
+      format: mbc/1
+      cycle: month
+      horizon: {value: 12, source: t}
+      clients: {value: 10, source: t}
+      payers: [municipality]
+      states: [Well, Sick]
+      start: Well
+      parameters:
+        p: {dist: beta, mean: 0.5, sd: 0.9, source: t}
+        q: {expr: r * 2, source: t}
+        r: {expr: q / 2, source: t}
+      transitions:
+        Well: {Sikc: p}
+      arms:
+        UC: {labl: Usual care}
+      costs:
+        sick: {per: cycle, states: Sick, amount: c_sick, payer: municipality}
+      """.write(to: file, atomically: true, encoding: .utf8)
+    let r = try MBCBinary.run(["check", file.path])
+    #expect(r.status == 2)
+    let errors = r.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+    #expect(errors.count == 5, "\(r.stderr)")
+    let expected = [
+      "\(file.path):9:3: error: parameters.p: ",  // impossible beta
+      "\(file.path):10:3: error: parameters.q: parameters depend on each other in a cycle: q → r → q",
+      "\(file.path):13:10: error: transitions.Well.Sikc: unknown state 'Sikc'; did you mean 'Sick'?",
+      "\(file.path):15:8: error: arms.UC.labl: unknown key 'labl' in an arm; did you mean 'label'?",
+      "\(file.path):17:44: error: costs.sick.amount: in expression 'c_sick': unknown name 'c_sick'",
+    ]
+    for (line, prefix) in zip(errors, expected) { #expect(line.hasPrefix(prefix), "\(line)") }
+    #expect(r.stderr.contains("5 errors in scenario."))
+  }
+
   @Test("--strict turns unsourced numbers into errors")
   func test_check_strict() throws {
     let dir = try temporaryDirectory("strict")

@@ -13,9 +13,9 @@ let scenariosFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
   .deletingLastPathComponent().appendingPathComponent("Scenarios")
 
 /// Runs `runs` runs and returns the runs × metrics matrix (row-major).
-func simulate(_ model: CompiledModel, runs: Int, seed: UInt64 = 1, threads: Int = 2, chunkSize: Int = 256) throws(SimulationError) -> [Double] {
+func simulate(_ model: CompiledModel, runs: Int, seed: UInt64 = 1, threads: Int = 2, chunkSize: Int = 256, engine: EngineKind? = nil) throws(SimulationError) -> [Double] {
   var out = [Double](repeating: .nan, count: runs * model.layout.count)
-  let sim = Simulation(model: model, seed: seed, threads: threads, chunkSize: chunkSize)
+  let sim = Simulation(model: model, seed: seed, threads: threads, chunkSize: chunkSize, engine: engine)
   try out.withUnsafeMutableBufferPointer { (buffer) throws(SimulationError) in
     try sim.run(runs: runs, into: buffer)
   }
