@@ -39,6 +39,17 @@ public enum HTMLReport {
         body += histogram(matrix.column(j), currency: s.currency)
       }
 
+      if !s.effects.isEmpty {
+        body += "<h3>Effects</h3>\n<table>\n<tr><th>Effect</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th><th>Gain (mean)</th><th>95% uncertainty interval</th><th>P(gain)</th></tr>\n"
+        for f in s.effects {
+          guard let r = results.summary("effect.\(reference.name).\(f.name)"), let a = results.summary("effect.\(arm.name).\(f.name)"),
+            let d = results.summary("effect_gain.\(arm.name).\(f.name)")
+          else { continue }
+          body += "<tr><td>\(escape(f.label)) (discounted at \(format(f.discountRate * 100, digits: 2))%)</td><td class=\"n\">\(format(r.mean, digits: 2))</td><td class=\"n\">\(format(a.mean, digits: 2))</td><td class=\"n\">\(format(d.mean, digits: 2))</td><td class=\"n\">\(format(d.p2_5, digits: 2)) to \(format(d.p97_5, digits: 2))</td><td class=\"n\">\(format(d.pPositive * 100, digits: 0))%</td></tr>\n"
+        }
+        body += "</table>\n"
+      }
+
       if !s.events.isEmpty {
         body += "<h3>Events in the cohort</h3>\n<table>\n<tr><th>Event</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th><th>Avoided (mean)</th><th>95% uncertainty interval</th></tr>\n"
         for e in s.events {

@@ -557,7 +557,16 @@ final class ScenarioBuilder {
               walker.error(o.keyNode, o.path, "a component of a vector parameter cannot be set per arm; set a scalar parameter that uses it")
               continue
             }
-            guard let x = expression(o.value, o.path, what: "a value", variables: false) else { continue }
+            // A number with its source ({value: 200, source: ...}), or an expression.
+            var value: ModelExpression?
+            if case .mapping = o.value {
+              let (node, path, provenance) = sourcedValue(o.value, o.path)
+              warnUnsourced(provenance, node: node, path: path, what: "the value of '\(o.key)' in arm '\(entry.key)'")
+              value = walker.number(node, path, what: "a number").map { ModelExpression(constant: $0) }
+            } else {
+              value = expression(o.value, o.path, what: "a value", variables: false)
+            }
+            guard let x = value else { continue }
             overrides.removeAll { $0.name == o.key }
             overrides.append((o.key, x))
           }
