@@ -27,17 +27,24 @@ struct DocumentationTests {
     return blocks.filter { $0.hasPrefix("format: mbc/1") }
   }
 
-  @Test("the page has complete examples, and each loads, checks and simulates")
+  @Test("the page has complete examples, and each loads, checks and simulates with both engines")
   func test_examples_run() throws {
     let examples = try Self.completeExamples()
-    #expect(examples.count >= 2)
+    #expect(examples.count >= 10)
+    var cohortRuns = 0
     for (i, yaml) in examples.enumerated() {
       let scenario = try ScenarioLoader.load(yaml: yaml, file: "scenario-format.md example \(i + 1)")
       #expect(scenario.warnings.isEmpty, "example \(i + 1): \(scenario.warnings)")
       let m = try CompiledModel(scenario)
       try BaseCase.check(m)
-      let matrix = try simulate(m, runs: 20)
+      let matrix = try simulate(m, runs: 20, engine: .individual)
       #expect(!matrix.contains { !$0.isFinite }, "example \(i + 1) produced a non-finite value")
+      if Simulation.unsupportedReason(m, engine: .cohort) == nil {
+        let cohort = try simulate(m, runs: 5, engine: .cohort)
+        #expect(!cohort.contains { !$0.isFinite }, "example \(i + 1) (cohort) produced a non-finite value")
+        cohortRuns += 1
+      }
     }
+    #expect(cohortRuns >= examples.count - 2)
   }
 }
