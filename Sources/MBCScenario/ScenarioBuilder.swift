@@ -416,7 +416,12 @@ final class ScenarioBuilder {
     do {
       expr = try ModelExpression(s.string)
     } catch {
-      walker.error(at: walker.location(node, offset: error.offset), path, "in expression '\(s.string)': \(error.message)")
+      var message = "in expression '\(s.string)': \(error.message)"
+      if s.style == .plain && error.message.hasSuffix("found end of expression") {
+        // `{B: if(c, a, b)}`: YAML splits a flow mapping at every comma.
+        message += " (an expression with commas inside { } must be in quotes: \"if(c, a, b)\")"
+      }
+      walker.error(at: walker.location(node, offset: error.offset), path, message)
       return nil
     }
     var ok = true

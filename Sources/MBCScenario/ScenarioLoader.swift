@@ -111,7 +111,12 @@ public enum ScenarioLoader {
       }
       let at = hits.count >= 2 ? SourceLocation(file: file, line: hits[1].0, column: hits[1].1) : at(context.mark)
       let first = hits.first.map { " (first at line \($0.0))" } ?? ""
-      return .init(.error, at: at, keyPath: "", message: "duplicate key '\(key)'\(first); each key may appear once in a mapping")
+      var message = "duplicate key '\(key)'\(first); each key may appear once in a mapping"
+      if key.contains(")") || key.contains("(") || key.contains(" ") {
+        // `{Sick: if(cycle < n, rr, 1)}`: YAML splits a flow mapping at every comma.
+        message = "an expression with commas inside { } is split by YAML at each comma (here '\(key)' became a key); put the expression in quotes, e.g. \"if(a, b, c)\", or write the mapping on separate lines"
+      }
+      return .init(.error, at: at, keyPath: "", message: message)
     default:
       return .init(.error, at: nil, keyPath: "", message: "YAML error: \(error)")
     }

@@ -169,7 +169,7 @@ struct ReplicationTests {
       expectPublished(r.effect(p.arm), p.qaly, decimals: 3, "QALYs \(p.arm)")
     }
     // Independent numpy reproduction: transition-dynamics array A_t = diag(m_{t−1}) P_t with
-    // mu(25 + t − 1) from LifeTable_USA_Mx_2015.csv (Total), the reward matrices R (state reward
+    // mu(25 + t − 1) from the US 2015 life table (Total column, typed into the scenario), the reward matrices R (state reward
     // of the destination, −0.01 QALY and +1000 on H→S1, +2000 on every move into D), y_t =
     // Σ A_t∘R for t = 0..75 (A_0 = diag(m_0)), weights 1/1.03^t × DARTH Simpson vector.
     let reference: [(arm: String, cost: Double, qaly: Double)] = [
