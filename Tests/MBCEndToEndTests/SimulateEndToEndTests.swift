@@ -165,6 +165,40 @@ struct SimulateEndToEndTests {
     #expect(report.contains("Source: benchmark-model.md"))
   }
 
+  @Test("--engine cohort gives the exact published results; a scenario it cannot run is a usage error")
+  func test_engineOption() throws {
+    let dir = try temporaryDirectory("engine")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("hiv").path
+    let r = try MBCBinary.run(["simulate", "Scenarios/validation/hiv-chancellor.yaml", "--engine", "cohort", "--runs", "2", "--out", out, "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/manifest.json"))) as! [String: Any]
+    #expect(manifest["engine"] as? String == "cohort")
+    let summary = try String(contentsOfFile: "\(out)/summary.csv", encoding: .utf8)
+    // Chancellor et al. (1997) via heemod: discounted cost of monotherapy 44,663.4535637.
+    let row = summary.split(separator: "\n").first { $0.hasPrefix("cost,mono,NA,total,") }
+    // The unit field is quoted (it contains a comma); the mean follows it.
+    let mean = row.flatMap { $0.components(separatedBy: "\",").last?.split(separator: ",").first }.flatMap { Double($0) }
+    #expect(mean.map { abs($0 - 44663.4535637) < 1e-6 } == true, "\(row ?? "no row")")
+
+    let ages = dir.appendingPathComponent("ages.yaml")
+    try """
+      format: mbc/1
+      horizon: {value: 12, source: t}
+      clients: {count: {value: 10, source: t}, attributes: {age: {dist: uniform, min: 20, max: 60, source: t}}}
+      payers: [p]
+      states: [A, B]
+      start: A
+      tables: {mort: {bands: [0, 50], values: [0.01, 0.02], source: t}}
+      arms: {only: {transitions: {A: {B: "lookup(mort, age)"}}}}
+      """.write(to: ages, atomically: true, encoding: .utf8)
+    let cohort = try MBCBinary.run(["simulate", ages.path, "--engine", "cohort", "--runs", "2", "--out", dir.appendingPathComponent("x").path])
+    #expect(cohort.status == 2)
+    #expect(cohort.stderr.contains("the cohort engine needs a fixed age per subgroup"), "\(cohort.stderr)")
+    let individual = try MBCBinary.run(["simulate", ages.path, "--runs", "20", "--quiet", "--out", dir.appendingPathComponent("y").path])
+    #expect(individual.status == 0, "\(individual.stderr)")
+  }
+
   @Test("a parameter draw that breaks a transition row exits 1 naming run, arm and state")
   func test_simulate_runtimeError() throws {
     let dir = try temporaryDirectory("runtime")
