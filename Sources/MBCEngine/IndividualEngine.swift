@@ -48,11 +48,17 @@ final class IndividualEngine {
   let eventBase: UnsafeMutablePointer<Int>, eventStride: UnsafeMutablePointer<Strides>  // A·E
   let moveBase: UnsafeMutablePointer<Int>, moveStride: UnsafeMutablePointer<Strides>  // A·S·S
   let moveHasRewards: UnsafeMutablePointer<Bool>  // A·S·S
+  let moveKeyed: UnsafeMutablePointer<Bool>  // A·S·S: move rewards have dimensions (looked up per move)
+  let moveWeighted: UnsafeMutablePointer<Double>  // A·S·S·C: Σ over moves of their weight (fast path)
+  let moveWeight: UnsafeMutablePointer<Double>  // C·T: weight of a move in cycle t (d_t, or ω_{t+1} at the boundary)
   let eventKeyed: UnsafeMutablePointer<Bool>  // A·E: event rewards have dimensions
   let ratesKeyed: UnsafeMutablePointer<Bool>  // A·E: some state's rate table has dimensions
   /// Per arm, what the loops need to know (read once per client and arm, so kept flat).
   struct ArmFlags {
     var rowsKeyed: Bool, rewardsKeyed: Bool, usesAge: Bool, usesDuration: Bool, hasStartRewards: Bool
+    /// Every move's rewards are time-homogeneous and there is one reward category: moves
+    /// are accumulated inline (weighted counts) and costed per run.
+    var simpleMoves: Bool
   }
   let arms: UnsafeMutablePointer<ArmFlags>
   let moveAtBoundary: Bool
@@ -131,11 +137,21 @@ final class IndividualEngine {
     moveBase = ints(moves.map(\.base))
     moveStride = strides(moves.map(\.strides))
     moveHasRewards = bools(model.moveContributions.flatMap { $0.map { !$0.isEmpty } })
+    moveKeyed = bools(model.moveRewards.flatMap { $0.map { !$0.dimensions.isEmpty } })
+    moveWeighted = buffer(A * S * S * C)
+    moveWeight = buffer(C * max(T, 1))
+    for c in 0..<C {
+      for t in 0..<T {
+        moveWeight[c * T + t] = model.transitionTiming == .nextBoundary ? model.boundaryWeights[c][t + 1] : model.discount[c][t]
+      }
+    }
     ratesKeyed = bools(model.rates.flatMap { $0.map { $0.contains { !$0.dimensions.isEmpty } } })
     arms = .allocate(capacity: max(A, 1))
+    let categories = 1 + model.effectCount
     arms.initialize(from: (0..<A).map { a in
       ArmFlags(rowsKeyed: model.rows[a].contains { !$0.dimensions.isEmpty }, rewardsKeyed: model.keyedStateRewards[a],
-               usesAge: model.usesAge[a], usesDuration: model.usesDuration[a], hasStartRewards: !model.startContributions[a].isEmpty)
+               usesAge: model.usesAge[a], usesDuration: model.usesDuration[a], hasStartRewards: !model.startContributions[a].isEmpty,
+               simpleMoves: categories == 1 && !model.moveRewards[a].contains { !$0.dimensions.isEmpty })
     }, count: A)
     moveAtBoundary = model.transitionTiming == .nextBoundary
     populationIsRandom = model.population.isRandom
@@ -157,7 +173,8 @@ final class IndividualEngine {
   }
 
   deinit {
-    for p in [acc, occupancy, eventDiscounted, eventCount, moveCount, weight, prefix, discount] { p.deallocate() }
+    for p in [acc, occupancy, eventDiscounted, eventCount, moveCount, weight, prefix, discount, moveWeighted, moveWeight] { p.deallocate() }
+    moveKeyed.deallocate()
     for p in [rowBase, rateBase, stateBase, eventBase, moveBase] { p.deallocate() }
     for p in [rowStride, rateStride, stateStride, eventStride, moveStride] { p.deallocate() }
     moveHasRewards.deallocate()
@@ -236,6 +253,7 @@ final class IndividualEngine {
     for i in 0..<(A * E * C) { eventDiscounted[i] = 0 }
     for i in 0..<(A * E) { eventCount[i] = 0 }
     for i in 0..<(A * S * S) { moveCount[i] = 0 }
+    for i in 0..<(A * S * S * C) { moveWeighted[i] = 0 }
     for c in 0..<N {
       let client = drawClient(run: run, client: c)
       let transitionsStart = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: .transitions).makeGenerator()
@@ -272,11 +290,13 @@ final class IndividualEngine {
     // Specialise the loops on whether the arm's tables have dimensions, so that the common
     // time-homogeneous case computes no keys.
     let flags = arms[a]
-    switch (flags.rowsKeyed, flags.rewardsKeyed) {
-    case (false, false): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Plain.self)
-    case (true, false): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Plain.self)
-    case (false, true): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Keyed.self)
-    case (true, true): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Keyed.self)
+    switch (flags.rowsKeyed, flags.rewardsKeyed, flags.simpleMoves) {
+    case (false, false, true): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Plain.self, Plain.self)
+    case (false, false, false): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Plain.self, Keyed.self)
+    case (true, false, true): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Plain.self, Plain.self)
+    case (true, false, false): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Plain.self, Keyed.self)
+    case (false, true, _): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Keyed.self, Keyed.self)
+    case (true, true, _): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Keyed.self, Keyed.self)
     }
     if E > 0 && flags.usesDuration { recordDurations() }
     for e in 0..<E {
@@ -297,9 +317,18 @@ final class IndividualEngine {
   }
 
   @inline(__always)
-  private func pathPass<Rows: KeyMode, Rewards: KeyMode>(arm a: Int, client: Client, transitions: Xoshiro256PlusPlus, _: Rows.Type, _: Rewards.Type) {
+  private func pathPass<Rows: KeyMode, Rewards: KeyMode, Moves: KeyMode>(
+    arm a: Int, client: Client, transitions: Xoshiro256PlusPlus, _: Rows.Type, _: Rewards.Type, _: Moves.Type
+  ) {
     let rowsKeyed = Rows.keyed
     let rewardsKeyed = Rewards.keyed
+    // Plain moves: one reward category, homogeneous move rewards, state rewards per stay.
+    let simpleMoves = !Moves.keyed
+    let moves = moveCount + a &* S &* S
+    let weighted = moveWeighted + a &* S &* S
+    let occ = occupancy + a &* S
+    let prefix0 = prefix
+    let weight0 = moveWeight
     var rng = transitions
     var s = client.start
     // Without dimensions the arm's rows are consecutive: row s starts at cum + s·S.
@@ -327,9 +356,16 @@ final class IndividualEngine {
       var j = 0
       while u >= row[j] { j &+= 1 }
       if j != s {
-        // Moves are rare (a few per cent of cycles): their bookkeeping is out of line, which
-        // keeps this loop's registers for the generator and the scan.
-        move(arm: a, from: s, to: j, t: t, entered: entered, client: client, perStay: !rewardsKeyed)
+        if simpleMoves {
+          let m = s &* S &+ j
+          moves[m] += 1
+          weighted[m] += weight0[t]
+          occ[s] += prefix0[t &+ 1] - prefix0[entered]
+        } else {
+          // The general case is out of line, which keeps this loop's registers for the
+          // generator and the scan.
+          move(arm: a, from: s, to: j, t: t, entered: entered, client: client, perStay: !rewardsKeyed)
+        }
         entered = t &+ 1
         s = j
       }
@@ -346,9 +382,12 @@ final class IndividualEngine {
   @inline(never)
   private func move(arm a: Int, from s: Int, to j: Int, t: Int, entered: Int, client: Client, perStay: Bool) {
     let m = s &* S &+ j
-    moveCount[a &* S &* S &+ m] += 1
-    if moveHasRewards[a &* S &* S &+ m] {
+    let k = a &* S &* S &+ m
+    moveCount[k] += 1
+    if moveKeyed[k] {
       moveRewards(arm: a, move: m, t: t, age: arms[a].usesAge ? ageIndex(client, t) : 0, duration: t &- entered, profile: client.profile, atBoundary: moveAtBoundary)
+    } else if moveHasRewards[k] {
+      for c in 0..<C { moveWeighted[k &* C &+ c] += moveWeight[c &* T &+ t] }
     }
     if perStay { stay(arm: a, state: s, from: entered, to: t) }
   }
@@ -406,6 +445,7 @@ final class IndividualEngine {
     var countD0 = 0.0
     let fastD = eventDiscounted + ae &* C
     let counts = countPath
+    let recordCounts = C > 1  // per-cycle counts are needed only for effects' own discounting
     // Without dimensions the tables of the states are consecutive single entries.
     let first = base[0]
     for t in 0..<T {
@@ -428,7 +468,7 @@ final class IndividualEngine {
         }
       } else {
         countD0 += Double(k) * discount[t]
-        counts[t] = Int32(truncatingIfNeeded: k)
+        if recordCounts { counts[t] = Int32(truncatingIfNeeded: k) }
       }
     }
     eventCount[ae] += Double(count)
@@ -456,6 +496,9 @@ final class IndividualEngine {
         }
         for e in 0..<E where !eventKeyed[a * E + e] {
           value += eventDiscounted[(a * E + e) * C + c] * tables.rewards[eventBase[a * E + e] + r]
+        }
+        for m in 0..<(S * S) where moveHasRewards[a * S * S + m] && !moveKeyed[a * S * S + m] {
+          value += moveWeighted[(a * S * S + m) * C + c] * tables.rewards[moveBase[a * S * S + m] + r]
         }
         if r < P {
           row[layout.cost(arm: a, payer: r)] = value

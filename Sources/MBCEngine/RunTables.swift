@@ -4,7 +4,8 @@ import MBCScenario
 
 /// The flat numeric tables of one run, evaluated from a ``CompiledModel`` and the run's
 /// parameter draws. One instance per worker thread, reused for every run it simulates: after
-/// `init` nothing here allocates.
+/// `init` nothing here allocates or touches a reference count (all programs and the lists
+/// that drive them live in raw memory; see ``ProgramArena``).
 ///
 /// Per arm a, the run's value vector is the base draw with the arm's parameter settings
 /// applied; every table of the arm is evaluated with it, once per key of the table's
@@ -19,7 +20,7 @@ import MBCScenario
 ///   event, move and the start.
 final class RunTables {
   let model: CompiledModel
-  let S: Int, A: Int, P: Int, R: Int
+  let S: Int, A: Int, P: Int, R: Int, E: Int, G: Int, nAttr: Int
 
   let base: UnsafeMutableBufferPointer<Double>
   let values: [UnsafeMutableBufferPointer<Double>]  // per arm
@@ -45,6 +46,40 @@ final class RunTables {
   let startCumulative: UnsafeMutablePointer<Double>
   let maxCategories: Int
 
+  // The evaluation plan: programs in the arena, and what each one fills.
+  typealias Ref = ProgramArena.Ref
+  struct Derived { var slot: Int; var ref: Ref; var factor: Double }
+  struct Override { var slot: Int; var ref: Ref }
+  struct Move { var to: Int; var ref: Ref }
+  struct Share { var payer: Int; var ref: Ref }
+  struct Contribution { var component: Int; var ref: Ref; var share: Int; var factor: Double }
+  struct StartShare { var state: Int; var ref: Ref }
+  let arena: ProgramArena
+  let derived: FlatList<Derived>  // 1 group
+  let overrides: FlatList<Override>  // per arm
+  let overridden: UnsafeMutablePointer<Bool>  // [arm][slot]
+  let moves: FlatList<Move>  // per (arm, state)
+  let ratePrograms: FlatList<Ref>  // per (event, state)
+  let shareLines: FlatList<Share>  // per cost line
+  let stateContributions: FlatList<Contribution>  // per (arm, state)
+  let eventContributions: FlatList<Contribution>  // per (arm, rate event)
+  let moveContributions: FlatList<Contribution>  // per (arm, move s·S + j)
+  let startContributions: FlatList<Contribution>  // per arm
+  let subgroupPrograms: FlatList<Ref>  // 1 group
+  let categoryPrograms: FlatList<Ref>  // per (subgroup, attribute)
+  let startPrograms: FlatList<StartShare>  // per subgroup
+  let rowTables: UnsafeMutablePointer<CompiledModel.Table>  // A·S
+  let rateTables: UnsafeMutablePointer<CompiledModel.Table>  // A·E·S
+  let stateTables: UnsafeMutablePointer<CompiledModel.Table>  // A·S
+  let eventTables: UnsafeMutablePointer<CompiledModel.Table>  // A·E
+  let moveTables: UnsafeMutablePointer<CompiledModel.Table>  // A·S·S
+  let startTables: UnsafeMutablePointer<CompiledModel.Table>  // A
+  let drawCount: Int
+  let draws: UnsafeMutablePointer<(slot: Int, factor: Double)>
+  let cycleLength: Double
+  let slots: SlotLayout
+  let keys: KeySpace
+
   /// Entries of the Poisson CDF table: counts 0…K−1 are read from it; larger counts
   /// (probability 1 − F(K−1), below 3e-4 for a mean of 0.3) fall back to sequential inversion.
   static let poissonTableSize = 4
@@ -64,6 +99,12 @@ final class RunTables {
     A = model.armCount
     P = model.payerCount
     R = model.rewardCount
+    E = model.rateEventCount
+    G = model.scenario.subgroups.count
+    nAttr = max(model.scenario.attributes.count, 1)
+    slots = model.slots
+    keys = model.keys
+    cycleLength = model.scenario.cycleLength
     let buffer = zeroedBuffer
     let n = model.slots.count
     base = UnsafeMutableBufferPointer(start: buffer(n), count: n)
@@ -79,9 +120,7 @@ final class RunTables {
     copulaScratch = buffer(2 * (model.copulas.map(\.slots.count).max() ?? 1))
     let vectorSize = model.vectorDraws.map(\.slots.count).max() ?? 1
     vectorScratch = UnsafeMutableBufferPointer(start: buffer(vectorSize), count: vectorSize)
-    let G = model.scenario.subgroups.count
     maxCategories = model.scenario.attributes.map(\.categories.count).max() ?? 1
-    let nAttr = max(model.scenario.attributes.count, 1)
     subgroupShare = buffer(G)
     subgroupCumulative = buffer(G)
     categoryShare = buffer(G * nAttr * maxCategories)
@@ -89,6 +128,66 @@ final class RunTables {
     startShare = buffer(G * S)
     startCumulative = buffer(G * S)
     for v in values + [base] { v[model.slots.cycleLength] = model.scenario.cycleLength }
+
+    // Gather every program, then place them in the arena.
+    var programs: [ExpressionProgram] = []
+    func index(_ p: ExpressionProgram) -> Int {
+      programs.append(p)
+      return programs.count - 1
+    }
+    let derivedIdx = model.derived.map { (slot: $0.slot, i: index($0.program), factor: $0.factor) }
+    let overrideIdx = model.overrides.map { arm in arm.map { (slot: $0.slot, i: index($0.program)) } }
+    let moveIdx = model.moves.flatMap { arm in arm.map { row in row.map { (to: $0.to, i: index($0.program)) } } }
+    let rateIdx = model.ratePrograms.flatMap { event in event.map { state in state.map { index($0) } } }
+    let shareIdx = model.shareLines.map { line in line.shares.map { (payer: $0.payer, i: index($0.program)) } }
+    func contributions(_ c: [CompiledModel.Contribution]) -> [(component: Int, i: Int, share: Int, factor: Double)] {
+      c.map { ($0.component, index($0.amount), $0.share ?? -1, $0.factor) }
+    }
+    let stateIdx = model.stateContributions.flatMap { $0.map(contributions) }
+    let eventIdx = model.eventContributions.flatMap { $0.map(contributions) }
+    let moveCIdx = model.moveContributions.flatMap { $0.map(contributions) }
+    let startIdx = model.startContributions.map(contributions)
+    let pop = model.population
+    let subgroupIdx = pop.subgroupShares.map(index)
+    let subgroupCount = model.scenario.subgroups.count
+    let attributeSlots = max(model.scenario.attributes.count, 1)
+    let categoryIdx = (0..<subgroupCount).flatMap { g in (0..<attributeSlots).map { k in k < pop.categoryShares[g].count ? pop.categoryShares[g][k].map(index) : [] } }
+    let startIdx2 = pop.start.map { $0.map { (state: $0.state, i: index($0.share)) } }
+    let arena = ProgramArena(programs, cycleLength: model.scenario.cycleLength)
+    self.arena = arena
+    let refs = arena.refs
+    derived = FlatList([derivedIdx.map { Derived(slot: $0.slot, ref: refs[$0.i], factor: $0.factor) }])
+    overrides = FlatList(overrideIdx.map { $0.map { Override(slot: $0.slot, ref: refs[$0.i]) } })
+    overridden = .allocate(capacity: max(A * n, 1))
+    overridden.initialize(repeating: false, count: max(A * n, 1))
+    for (a, list) in model.overrides.enumerated() { for o in list { overridden[a * n + o.slot] = true } }
+    moves = FlatList(moveIdx.map { $0.map { Move(to: $0.to, ref: refs[$0.i]) } })
+    ratePrograms = FlatList(rateIdx.map { $0.map { refs[$0] } })
+    shareLines = FlatList(shareIdx.map { $0.map { Share(payer: $0.payer, ref: refs[$0.i]) } })
+    func flat(_ c: [[(component: Int, i: Int, share: Int, factor: Double)]]) -> FlatList<Contribution> {
+      FlatList(c.map { $0.map { Contribution(component: $0.component, ref: refs[$0.i], share: $0.share, factor: $0.factor) } })
+    }
+    stateContributions = flat(stateIdx)
+    eventContributions = flat(eventIdx)
+    moveContributions = flat(moveCIdx)
+    startContributions = flat(startIdx)
+    subgroupPrograms = FlatList([subgroupIdx.map { refs[$0] }])
+    categoryPrograms = FlatList(categoryIdx.map { $0.map { refs[$0] } })
+    startPrograms = FlatList(startIdx2.map { $0.map { StartShare(state: $0.state, ref: refs[$0.i]) } })
+    func tables(_ t: [CompiledModel.Table]) -> UnsafeMutablePointer<CompiledModel.Table> {
+      let p = UnsafeMutablePointer<CompiledModel.Table>.allocate(capacity: max(t.count, 1))
+      p.initialize(from: t, count: t.count)
+      return p
+    }
+    rowTables = tables(model.rows.flatMap { $0 })
+    rateTables = tables(model.rates.flatMap { $0.flatMap { $0 } })
+    stateTables = tables(model.stateRewards.flatMap { $0 })
+    eventTables = tables(model.eventRewards.flatMap { $0 })
+    moveTables = tables(model.moveRewards.flatMap { $0 })
+    startTables = tables(model.startRewards)
+    drawCount = model.draws.count
+    draws = .allocate(capacity: max(drawCount, 1))
+    draws.initialize(from: model.draws.map { ($0.slot, $0.factor) }, count: drawCount)
   }
 
   deinit {
@@ -98,6 +197,18 @@ final class RunTables {
     {
       p.deallocate()
     }
+    derived.deallocate()
+    overrides.deallocate()
+    overridden.deallocate()
+    moves.deallocate()
+    ratePrograms.deallocate()
+    shareLines.deallocate()
+    for c in [stateContributions, eventContributions, moveContributions, startContributions] { c.deallocate() }
+    subgroupPrograms.deallocate()
+    categoryPrograms.deallocate()
+    startPrograms.deallocate()
+    for t in [rowTables, rateTables, stateTables, eventTables, moveTables, startTables] { t.deallocate() }
+    draws.deallocate()
   }
 
   // MARK: - Parameters
@@ -130,7 +241,7 @@ final class RunTables {
         base[c.slots[i]] = c.distributions[i].quantile(StandardNormal.cdf(z[n + i])) * c.factors[i]
       }
     }
-    try evaluateDerived(base, run: run, arm: nil)
+    try evaluateDerived(base, run: run, arm: -1)
     try applyArms(run: run)
   }
 
@@ -139,22 +250,22 @@ final class RunTables {
     for d in model.draws { base[d.slot] = d.distribution.mean * d.factor }
     for v in model.vectorDraws { for (i, s) in v.slots.enumerated() { base[s] = v.distribution.mean[i] } }
     for c in model.copulas { for (i, s) in c.slots.enumerated() { base[s] = c.distributions[i].mean * c.factors[i] } }
-    try evaluateDerived(base, run: -1, arm: nil)
+    try evaluateDerived(base, run: -1, arm: -1)
     try applyArms(run: -1)
   }
 
-  private func evaluateDerived(_ v: UnsafeMutableBufferPointer<Double>, run: Int, arm: Int?, skip: Set<Int> = []) throws(SimulationError) {
-    let values = UnsafeBufferPointer(v)
-    for d in model.derived where !skip.contains(d.slot) {
-      let x = d.program.evaluate(values, stack: stack) * d.factor
+  private func evaluateDerived(_ v: UnsafeMutableBufferPointer<Double>, run: Int, arm: Int) throws(SimulationError) {
+    let n = slots.count
+    for d in derived.group(0) where arm < 0 || !overridden[arm * n + d.slot] {
+      let x = arena.evaluate(d.ref, v, stack: stack) * d.factor
       guard x.isFinite else {
-        throw .invalidValue(run: run, what: "parameter '\(name(ofSlot: d.slot))'\(arm.map { " in arm \(model.scenario.arms[$0].name)" } ?? "")",
+        throw .invalidValue(run: run, what: "parameter '\(name(ofSlot: d.slot))'\(arm >= 0 ? " in arm \(model.scenario.arms[arm].name)" : "")",
                             value: x, expected: "a finite number (check for division by zero or log of a non-positive value)")
       }
       v[d.slot] = x
     }
-    for p in model.draws where !v[p.slot].isFinite {
-      throw .invalidValue(run: run, what: "parameter '\(name(ofSlot: p.slot))'", value: v[p.slot], expected: "a finite number")
+    for i in 0..<drawCount where !v[draws[i].slot].isFinite {
+      throw .invalidValue(run: run, what: "parameter '\(name(ofSlot: draws[i].slot))'", value: v[draws[i].slot], expected: "a finite number")
     }
   }
 
@@ -163,27 +274,27 @@ final class RunTables {
   private func applyArms(run: Int) throws(SimulationError) {
     for a in 0..<A {
       let v = values[a]
-      for i in 0..<base.count { v[i] = base[i] }
-      let overrides = model.overrides[a]
-      if overrides.isEmpty { continue }
-      for o in overrides {
-        let x = o.program.evaluate(UnsafeBufferPointer(v), stack: stack)
+      v.baseAddress!.update(from: base.baseAddress!, count: base.count)
+      let list = overrides.group(a)
+      if list.isEmpty { continue }
+      for o in list {
+        let x = arena.evaluate(o.ref, v, stack: stack)
         guard x.isFinite else {
           throw .invalidValue(run: run, what: "parameter '\(name(ofSlot: o.slot))' as set by arm \(model.scenario.arms[a].name)", value: x, expected: "a finite number")
         }
         v[o.slot] = x
       }
-      try evaluateDerived(v, run: run, arm: a, skip: model.overriddenSlots[a])
+      try evaluateDerived(v, run: run, arm: a)
     }
   }
 
   func name(ofSlot slot: Int) -> String {
-    model.slots.slotByName.first { $0.value == slot }?.key ?? "#\(slot)"
+    slots.slotByName.first { $0.value == slot }?.key ?? "#\(slot)"
   }
 
   /// Parameter values of the base case in scenario order (one per value name).
   var parameterValues: [Double] {
-    Array(base[0..<(model.slots.parameterSlots.last?.upperBound ?? 0)])
+    Array(base[0..<(slots.parameterSlots.last?.upperBound ?? 0)])
   }
 
   // MARK: - Population
@@ -191,39 +302,37 @@ final class RunTables {
   /// Evaluates the subgroup, category and start shares (with the base values, so that the
   /// clients are the same in every arm) and their cumulative sums.
   func evaluatePopulation(run: Int) throws(SimulationError) {
-    let pop = model.population
-    let values = UnsafeBufferPointer(base)
-    func check(_ x: Double, _ what: String) throws(SimulationError) -> Double {
-      guard x.isFinite, x >= 0, x <= 1 else { throw .invalidValue(run: run, what: what, value: x, expected: "a share between 0 and 1") }
+    let scenario = model.scenario
+    func check(_ x: Double, _ what: @autoclosure () -> String) throws(SimulationError) -> Double {
+      guard x.isFinite, x >= 0, x <= 1 else { throw .invalidValue(run: run, what: what(), value: x, expected: "a share between 0 and 1") }
       return x
     }
-    func checkSum(_ sum: Double, _ what: String) throws(SimulationError) {
-      guard abs(sum - 1) <= 1e-9 else { throw .invalidValue(run: run, what: "the sum of \(what)", value: sum, expected: "1") }
+    func checkSum(_ sum: Double, _ what: @autoclosure () -> String) throws(SimulationError) {
+      guard abs(sum - 1) <= 1e-9 else { throw .invalidValue(run: run, what: "the sum of \(what())", value: sum, expected: "1") }
     }
     var total = 0.0
-    for (g, p) in pop.subgroupShares.enumerated() {
-      subgroupShare[g] = try check(p.evaluate(values, stack: stack), "the share of subgroup \(model.scenario.subgroups[g].name)")
+    for (g, ref) in subgroupPrograms.group(0).enumerated() {
+      subgroupShare[g] = try check(arena.evaluate(ref, base, stack: stack), "the share of subgroup \(scenario.subgroups[g].name)")
       total += subgroupShare[g]
       subgroupCumulative[g] = total
     }
     try checkSum(total, "the subgroup shares")
-    let nAttr = max(model.scenario.attributes.count, 1)
-    for g in 0..<pop.subgroupShares.count {
-      for (k, programs) in pop.categoryShares[g].enumerated() {
+    for g in 0..<G {
+      for k in 0..<model.scenario.attributes.count {
         var sum = 0.0
-        for (c, p) in programs.enumerated() {
+        for (c, ref) in categoryPrograms.group(g * nAttr + k).enumerated() {
           let i = (g * nAttr + k) * maxCategories + c
-          categoryShare[i] = try check(p.evaluate(values, stack: stack), "the share of \(model.scenario.attributes[k].name) = \(model.scenario.attributes[k].categories[c])")
+          categoryShare[i] = try check(arena.evaluate(ref, base, stack: stack), "the share of \(scenario.attributes[k].name) = \(scenario.attributes[k].categories[c])")
           sum += categoryShare[i]
           categoryCumulative[i] = sum
         }
-        try checkSum(sum, "the shares of \(model.scenario.attributes[k].name)")
+        try checkSum(sum, "the shares of \(scenario.attributes[k].name)")
       }
       for s in 0..<S { startShare[g * S + s] = 0 }
-      var sum = 0.0
-      for (state, p) in pop.start[g] {
-        startShare[g * S + state] += try check(p.evaluate(values, stack: stack), "the start share of \(model.scenario.states[state].name)")
+      for start in startPrograms.group(g) {
+        startShare[g * S + start.state] += try check(arena.evaluate(start.ref, base, stack: stack), "the start share of \(scenario.states[start.state].name)")
       }
+      var sum = 0.0
       for s in 0..<S {
         sum += startShare[g * S + s]
         startCumulative[g * S + s] = sum
@@ -237,26 +346,29 @@ final class RunTables {
   /// Sets the model variables of a key in `v`.
   @inline(__always)
   private func setKey(_ v: UnsafeMutableBufferPointer<Double>, cycle t: Int, age: Int, duration: Int, profile g: Int) {
-    let slots = model.slots
     v[slots.cycle] = Double(t)
-    v[slots.time] = Double(t) * model.scenario.cycleLength
-    v[slots.age] = Double(model.keys.ageMin + age)
+    v[slots.time] = Double(t) * cycleLength
+    v[slots.age] = Double(keys.ageMin + age)
     v[slots.timeInState] = Double(duration)
-    if !slots.attributeSlots.isEmpty || model.keys.profiles.count > 1 {
-      let (subgroup, categories) = model.keys.profiles.decompose(g)
-      v[slots.subgroup] = Double(subgroup)
-      for (k, s) in slots.attributeSlots.enumerated() { v[s] = Double(categories[k]) }
+    if !slots.attributeSlots.isEmpty || keys.profiles.count > 1 {
+      var rest = g
+      for k in stride(from: slots.attributeSlots.count - 1, through: 0, by: -1) {
+        let n = keys.profiles.categoryCounts[k]
+        v[slots.attributeSlots[k]] = Double(rest % n)
+        rest /= n
+      }
+      v[slots.subgroup] = Double(rest)
     }
   }
 
   /// Describes a key for error messages ("at cycle 3, age 45"), listing only its dimensions.
-  private func where_(_ d: Dimensions, cycle t: Int, age: Int, duration: Int, profile g: Int) -> String {
+  private func place(_ d: Dimensions, cycle t: Int, age: Int, duration: Int, profile g: Int) -> String {
     var parts: [String] = []
     if d.contains(.cycle) { parts.append("cycle \(t)") }
-    if d.contains(.age) { parts.append("age \(model.keys.ageMin + age)") }
+    if d.contains(.age) { parts.append("age \(keys.ageMin + age)") }
     if d.contains(.duration) { parts.append("time in state \(duration)") }
     if d.contains(.profile) {
-      let (subgroup, categories) = model.keys.profiles.decompose(g)
+      let (subgroup, categories) = keys.profiles.decompose(g)
       parts.append("subgroup \(model.scenario.subgroups[subgroup].name)")
       for (k, c) in categories.enumerated() { parts.append("\(model.scenario.attributes[k].name) \(model.scenario.attributes[k].categories[c])") }
     }
@@ -265,34 +377,31 @@ final class RunTables {
 
   /// Evaluates every table of the run from the current parameters, checking each value.
   func evaluateTables(run: Int) throws(SimulationError) {
-    let scenario = model.scenario
-    let keys = model.keys
     for a in 0..<A {
       let v = values[a]
-      let armName = scenario.arms[a].name
 
       // Transition rows.
       for s in 0..<S {
-        let table = model.rows[a][s]
-        let moves = model.moves[a][s]
+        let table = rowTables[a * S + s]
+        let list = moves.group(a * S + s)
         try keys.forEachKey(table.dimensions) { (entry, t, age, du, g) throws(SimulationError) in
-          setKey(v, cycle: t, age: age, duration: du, profile: g)
+          if !table.dimensions.isEmpty { setKey(v, cycle: t, age: age, duration: du, profile: g) }
           let row = probability + table.base + entry * S
           for j in 0..<S { row[j] = 0 }
           var sum = 0.0
-          for m in moves {
-            let p = m.program.evaluate(UnsafeBufferPointer(v), stack: stack)
+          for m in list {
+            let p = arena.evaluate(m.ref, v, stack: stack)
             guard p.isFinite, p >= 0, p <= 1 else {
-              throw .invalidTransitionRow(run: run, arm: armName, state: scenario.states[s].name,
-                                          detail: "the probability of moving to \(scenario.states[m.to].name) is \(p)\(where_(table.dimensions, cycle: t, age: age, duration: du, profile: g)); expected a probability in [0, 1]")
+              throw .invalidTransitionRow(run: run, arm: model.scenario.arms[a].name, state: model.scenario.states[s].name,
+                                          detail: "the probability of moving to \(model.scenario.states[m.to].name) is \(p)\(place(table.dimensions, cycle: t, age: age, duration: du, profile: g)); expected a probability in [0, 1]")
             }
             row[m.to] += p
             sum += p
           }
           guard sum <= 1 + 1e-9 else {
-            let parts = moves.map { "\(scenario.states[$0.to].name) \(row[$0.to])" }.joined(separator: " + ")
-            throw .invalidTransitionRow(run: run, arm: armName, state: scenario.states[s].name,
-                                        detail: "the moves sum to \(sum) (\(parts))\(where_(table.dimensions, cycle: t, age: age, duration: du, profile: g)); they must sum to at most 1 (the stay probability is the rest)")
+            let parts = list.map { "\(model.scenario.states[$0.to].name) \(row[$0.to])" }.joined(separator: " + ")
+            throw .invalidTransitionRow(run: run, arm: model.scenario.arms[a].name, state: model.scenario.states[s].name,
+                                        detail: "the moves sum to \(sum) (\(parts))\(place(table.dimensions, cycle: t, age: age, duration: du, profile: g)); they must sum to at most 1 (the stay probability is the rest)")
           }
           row[s] = max(0, 1 - sum)
           let cum = cumulative + table.base + entry * S
@@ -307,16 +416,16 @@ final class RunTables {
       }
 
       // Poisson means of rate events.
-      for e in 0..<model.rateEventCount {
+      for e in 0..<E {
         for s in 0..<S {
-          let table = model.rates[a][e][s]
-          let programs = model.ratePrograms[e][s]
+          let table = rateTables[(a * E + e) * S + s]
+          let list = ratePrograms.group(e * S + s)
           try keys.forEachKey(table.dimensions) { (entry, t, age, du, g) throws(SimulationError) in
-            setKey(v, cycle: t, age: age, duration: du, profile: g)
+            if !table.dimensions.isEmpty { setKey(v, cycle: t, age: age, duration: du, profile: g) }
             var lambda = 0.0
-            for p in programs { lambda += p.evaluate(UnsafeBufferPointer(v), stack: stack) }
+            for ref in list { lambda += arena.evaluate(ref, v, stack: stack) }
             guard lambda.isFinite, lambda >= 0, lambda <= CompiledModel.maximumRate else {
-              throw .invalidValue(run: run, what: "the rate of event '\(scenario.events[model.rateEvents[e].event].name)' in arm \(armName), state \(scenario.states[s].name)\(where_(table.dimensions, cycle: t, age: age, duration: du, profile: g))",
+              throw .invalidValue(run: run, what: "the rate of event '\(model.scenario.events[model.rateEvents[e].event].name)' in arm \(model.scenario.arms[a].name), state \(model.scenario.states[s].name)\(place(table.dimensions, cycle: t, age: age, duration: du, profile: g))",
                                   value: lambda, expected: "a mean count per cycle between 0 and \(Int(CompiledModel.maximumRate))")
             }
             let i = table.base + entry
@@ -340,47 +449,71 @@ final class RunTables {
       }
 
       // Payer shares of the cost lines (once per run and arm; they do not use variables).
-      let lines = model.shareLines.count
-      for (l, line) in model.shareLines.enumerated() {
+      let lines = shareLines.groups
+      for l in 0..<lines {
         let row = shares + (a * lines + l) * P
         for p in 0..<P { row[p] = 0 }
         var total = 0.0
-        for share in line.shares {
-          let x = share.program.evaluate(UnsafeBufferPointer(v), stack: stack)
+        for share in shareLines.group(l) {
+          let x = arena.evaluate(share.ref, v, stack: stack)
           guard x.isFinite, x >= 0, x <= 1 else {
-            throw .invalidValue(run: run, what: "the share of \(scenario.payers[share.payer].name) in cost line '\(line.name)' (arm \(armName))", value: x, expected: "a share between 0 and 1")
+            throw .invalidValue(run: run, what: "the share of \(model.scenario.payers[share.payer].name) in cost line '\(model.shareLines[l].name)' (arm \(model.scenario.arms[a].name))", value: x, expected: "a share between 0 and 1")
           }
           row[share.payer] += x
           total += x
         }
         guard abs(total - 1) <= 1e-9 else {
-          throw .invalidValue(run: run, what: "the sum of the payer shares of cost line '\(line.name)' (arm \(armName))", value: total, expected: "1")
+          throw .invalidValue(run: run, what: "the sum of the payer shares of cost line '\(model.shareLines[l].name)' (arm \(model.scenario.arms[a].name))", value: total, expected: "1")
         }
       }
 
       // Rewards.
-      func fill(_ table: CompiledModel.Table, _ contributions: [CompiledModel.Contribution], _ what: String) throws(SimulationError) {
-        try keys.forEachKey(table.dimensions) { (entry, t, age, du, g) throws(SimulationError) in
-          setKey(v, cycle: t, age: age, duration: du, profile: g)
-          let out = rewards + table.base + entry * R
-          for r in 0..<R { out[r] = 0 }
-          for c in contributions {
-            let amount = c.amount.evaluate(UnsafeBufferPointer(v), stack: stack)
-            guard amount.isFinite else {
-              throw .invalidValue(run: run, what: "the amount of '\(c.name)' \(what) in arm \(armName)\(where_(table.dimensions, cycle: t, age: age, duration: du, profile: g))", value: amount, expected: "a finite amount")
-            }
-            let share = c.share.map { shares[(a * lines + $0) * P + c.component] } ?? 1
-            out[c.component] += amount * share * c.factor
+      try fill(arm: a, tables: stateTables + a * S, contributions: stateContributions, groups: a * S, count: S, run: run)
+      try fill(arm: a, tables: eventTables + a * E, contributions: eventContributions, groups: a * E, count: E, run: run)
+      try fill(arm: a, tables: moveTables + a * S * S, contributions: moveContributions, groups: a * S * S, count: S * S, run: run)
+      try fill(arm: a, tables: startTables + a, contributions: startContributions, groups: a, count: 1, run: run)
+    }
+  }
+
+  /// Fills `count` reward tables of arm a from their contributions.
+  private func fill(
+    arm a: Int, tables: UnsafeMutablePointer<CompiledModel.Table>, contributions: FlatList<Contribution>, groups first: Int, count: Int, run: Int
+  ) throws(SimulationError) {
+    let v = values[a]
+    let lines = shareLines.groups
+    for i in 0..<count {
+      let list = contributions.group(first + i)
+      if list.isEmpty { continue }
+      let table = tables[i]
+      try keys.forEachKey(table.dimensions) { (entry, t, age, du, g) throws(SimulationError) in
+        if !table.dimensions.isEmpty { setKey(v, cycle: t, age: age, duration: du, profile: g) }
+        let out = rewards + table.base + entry * R
+        for r in 0..<R { out[r] = 0 }
+        for (k, c) in list.enumerated() {
+          let amount = arena.evaluate(c.ref, v, stack: stack)
+          guard amount.isFinite else {
+            throw .invalidValue(run: run, what: "the amount of '\(contributionName(contributions, first + i, k))' in arm \(model.scenario.arms[a].name)\(place(table.dimensions, cycle: t, age: age, duration: du, profile: g))", value: amount, expected: "a finite amount")
           }
+          let share = c.share >= 0 ? shares[(a * lines + c.share) * P + c.component] : 1
+          out[c.component] += amount * share * c.factor
         }
       }
-      for s in 0..<S { try fill(model.stateRewards[a][s], model.stateContributions[a][s], "in state \(scenario.states[s].name)") }
-      for e in 0..<model.rateEventCount { try fill(model.eventRewards[a][e], model.eventContributions[a][e], "per event") }
-      for m in 0..<(S * S) where !model.moveContributions[a][m].isEmpty {
-        try fill(model.moveRewards[a][m], model.moveContributions[a][m], "per move")
-      }
-      try fill(model.startRewards[a], model.startContributions[a], "at start")
     }
+  }
+
+  /// The cost or effect line of contribution k of group g (for error messages).
+  private func contributionName(_ list: FlatList<Contribution>, _ g: Int, _ k: Int) -> String {
+    let all: [[CompiledModel.Contribution]]
+    if list.items == stateContributions.items {
+      all = model.stateContributions.flatMap { $0 }
+    } else if list.items == eventContributions.items {
+      all = model.eventContributions.flatMap { $0 }
+    } else if list.items == moveContributions.items {
+      all = model.moveContributions.flatMap { $0 }
+    } else {
+      all = model.startContributions
+    }
+    return g < all.count && k < all[g].count ? all[g][k].name : "a cost or effect line"
   }
 }
 
