@@ -153,3 +153,167 @@ extension Distribution {
     return .lognormal(meanlog: log(median), sdlog: sigma)
   }
 }
+
+// MARK: - 95% intervals
+//
+// Papers often report an uncertain input as a point estimate with a 95% confidence (or
+// credible) interval. These factories read the interval as point ± 1.96 SD on the scale on
+// which the family is symmetric (Briggs, Claxton and Sculpher 2006, *Decision Modelling for
+// Health Economic Evaluation*, ch. 4): the natural scale for the normal (and, through the
+// method of moments, for beta and gamma), the log scale for the lognormal (a ratio, a relative
+// risk, a cost). Only the width of the interval is used: an interval that is not symmetric
+// about the point on that scale is accepted, and its asymmetry is ignored, not an error.
+
+extension Distribution {
+  /// z = Φ⁻¹(0.975) = 1.959963984540054, the half-width of a 95% normal interval in SDs.
+  static let z975 = 1.959963984540054
+
+  /// Checks lower < point < upper, all finite, for the interval factories.
+  private static func checkInterval(
+    family: String, pointName: String, point: Double, lower: Double, upper: Double,
+    positive: Bool = false
+  ) throws(DistributionError) {
+    guard point.isFinite, lower.isFinite, upper.isFinite, lower < point, point < upper else {
+      throw DistributionError(
+        message: "\(family) from a 95% interval needs finite values with "
+          + "lower < \(pointName) < upper, got \(pointName) = \(point), lower = \(lower) "
+          + "and upper = \(upper).")
+    }
+    guard !positive || lower > 0 else {
+      throw DistributionError(
+        message: "\(family) from a 95% interval needs 0 < lower < \(pointName) < upper "
+          + "(it is symmetric on the log scale), got lower = \(lower).")
+    }
+  }
+
+  /// The normal distribution with the given mean whose 95% interval has the width of
+  /// [`lower`, `upper`].
+  ///
+  /// ```
+  /// sd = (upper − lower) / (2 · 1.959963984540054)
+  /// ```
+  /// Assumes the interval is symmetric about the mean on the natural scale, mean ± 1.96·sd
+  /// (Briggs, Claxton and Sculpher 2006, ch. 4); only its width is used.
+  ///
+  /// - Throws: ``DistributionError`` unless lower < mean < upper, all finite, with a finite
+  ///   width.
+  public static func normal(mean: Double, lower: Double, upper: Double) throws(DistributionError)
+    -> Distribution
+  {
+    try checkInterval(
+      family: "A normal distribution", pointName: "mean", point: mean, lower: lower, upper: upper)
+    let sd = (upper - lower) / (2 * z975)
+    guard sd.isFinite else {
+      throw DistributionError(
+        message: "A normal distribution from the 95% interval [\(lower), \(upper)] cannot be "
+          + "represented: upper - lower is not a finite number.")
+    }
+    return .normal(mean: mean, sd: sd)
+  }
+
+  /// The lognormal distribution with the given median whose 95% interval is [`lower`,
+  /// `upper`], symmetric on the log scale.
+  ///
+  /// ```
+  /// sdlog = (ln upper − ln lower) / (2 · 1.959963984540054),   meanlog = ln median
+  /// ```
+  /// Assumes exp(meanlog ± 1.96·sdlog) = (lower, upper), i.e. median = √(lower·upper) (Briggs,
+  /// Claxton and Sculpher 2006, ch. 4, for relative risks and hazard ratios); only the width
+  /// on the log scale is used.
+  ///
+  /// - Throws: ``DistributionError`` unless 0 < lower < median < upper, all finite.
+  public static func lognormal(median: Double, lower: Double, upper: Double)
+    throws(DistributionError) -> Distribution
+  {
+    try checkInterval(
+      family: "A lognormal distribution", pointName: "median", point: median, lower: lower,
+      upper: upper, positive: true)
+    return .lognormal(meanlog: log(median), sdlog: (log(upper) - log(lower)) / (2 * z975))
+  }
+
+  /// The lognormal distribution whose variable has the given mean and whose 95% interval has
+  /// the width of [`lower`, `upper`] on the log scale.
+  ///
+  /// ```
+  /// sdlog = (ln upper − ln lower) / (2 · 1.959963984540054),   meanlog = ln mean − sdlog²/2
+  /// ```
+  /// Assumes the interval is symmetric on the log scale (Briggs, Claxton and Sculpher 2006,
+  /// ch. 4); only its log width is used, and meanlog is then chosen so that E[X] = mean.
+  ///
+  /// - Throws: ``DistributionError`` unless 0 < lower < mean < upper, all finite.
+  public static func lognormal(mean: Double, lower: Double, upper: Double)
+    throws(DistributionError) -> Distribution
+  {
+    try checkInterval(
+      family: "A lognormal distribution", pointName: "mean", point: mean, lower: lower,
+      upper: upper, positive: true)
+    let sdlog = (log(upper) - log(lower)) / (2 * z975)
+    return .lognormal(meanlog: log(mean) - 0.5 * sdlog * sdlog, sdlog: sdlog)
+  }
+
+  /// The beta distribution with the given mean and the SD implied by a 95% interval:
+  /// sd = (upper − lower)/(2 · 1.959963984540054), then ``beta(mean:sd:)``.
+  ///
+  /// Assumes the interval is mean ± 1.96·sd on the natural scale (Briggs, Claxton and
+  /// Sculpher 2006, ch. 4); a beta distribution is not symmetric, so its own 95% interval
+  /// differs from [lower, upper] unless the sd is small.
+  ///
+  /// - Throws: ``DistributionError`` unless lower < mean < upper, all finite; and the errors
+  ///   of ``beta(mean:sd:)`` (e.g. an interval too wide for the mean), prefixed with the
+  ///   interval and the implied sd.
+  public static func beta(mean: Double, lower: Double, upper: Double) throws(DistributionError)
+    -> Distribution
+  {
+    try checkInterval(
+      family: "A beta distribution", pointName: "mean", point: mean, lower: lower, upper: upper)
+    let sd = (upper - lower) / (2 * z975)
+    do {
+      return try beta(mean: mean, sd: sd)
+    } catch {
+      throw DistributionError(message: intervalPrefix(lower, upper, sd) + error.message)
+    }
+  }
+
+  /// The gamma distribution with the given mean and the SD implied by a 95% interval:
+  /// sd = (upper − lower)/(2 · 1.959963984540054), then ``gamma(mean:sd:)``.
+  ///
+  /// Assumes the interval is mean ± 1.96·sd on the natural scale (Briggs, Claxton and
+  /// Sculpher 2006, ch. 4); a gamma distribution is skewed, so its own 95% interval differs
+  /// from [lower, upper] unless the sd is small relative to the mean.
+  ///
+  /// - Throws: ``DistributionError`` unless lower < mean < upper, all finite; and the errors
+  ///   of ``gamma(mean:sd:)``, prefixed with the interval and the implied sd.
+  public static func gamma(mean: Double, lower: Double, upper: Double) throws(DistributionError)
+    -> Distribution
+  {
+    try checkInterval(
+      family: "A gamma distribution", pointName: "mean", point: mean, lower: lower, upper: upper)
+    let sd = (upper - lower) / (2 * z975)
+    do {
+      return try gamma(mean: mean, sd: sd)
+    } catch {
+      throw DistributionError(message: intervalPrefix(lower, upper, sd) + error.message)
+    }
+  }
+
+  /// "From the 95% interval [l, u] (sd = (upper - lower) / 3.92 = s): ".
+  private static func intervalPrefix(_ lower: Double, _ upper: Double, _ sd: Double) -> String {
+    "From the 95% interval [\(lower), \(upper)] (sd = (upper - lower) / 3.92 = \(sd)): "
+  }
+
+  // MARK: - PERT with the usual shape
+
+  /// The beta-PERT distribution with the usual shape λ = 4, validated:
+  /// `pert(min: min, mode: mode, max: max, shape: 4)`, whose mean is (min + 4·mode + max)/6.
+  ///
+  /// (The other new cases have no factory of their own: a static function with a case's own
+  /// name and labels would be a redeclaration, so `try Distribution.triangular(min:mode:max:)
+  /// .validated()` and the like are their validated constructors.)
+  ///
+  /// - Throws: ``DistributionError`` unless min ≤ mode ≤ max and min < max, all finite.
+  public static func pert(min: Double, mode: Double, max: Double) throws(DistributionError)
+    -> Distribution
+  {
+    try Distribution.pert(min: min, mode: mode, max: max, shape: 4).validated()
+  }
+}

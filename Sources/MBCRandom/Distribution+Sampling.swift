@@ -29,10 +29,16 @@ extension Distribution {
   /// | `gamma` | θ·G(k), G by Marsaglia and Tsang (2000) | ≥ 2 (random) |
   /// | `beta` | X/(X + Y), X ~ G(α), Y ~ G(β) | ≥ 4 (random) |
   /// | `poisson` | inversion for λ < 30, PTRS (Hörmann 1993) for λ ≥ 30 | 1 / ≥ 2 (random) |
+  /// | `truncatedNormal` | inversion, ``quantile(_:)`` of U = `nextOpenDouble()` | 1 |
+  /// | `triangular` | inversion, ``quantile(_:)`` of U = `nextOpenDouble()` | 1 |
+  /// | `pert` | min + (max − min)·B, B drawn like `beta` | ≥ 4 (random) |
+  /// | `empirical` | values[⌊w·n/2⁶⁴⌋], w = `next()` | 1 |
+  /// | `bootstrapMean` | (Σ of n such values)/n | n |
   ///
   /// The result is deterministic given the generator state. The distribution should be
-  /// valid (``validated()``); invalid parameters give NaN (gamma, beta, Poisson) or the
-  /// value of the formula (the others), never a trap or an endless loop.
+  /// valid (``validated()``); invalid parameters give NaN (gamma, beta, Poisson, PERT,
+  /// truncated normal, an empty list) or the value of the formula (the others), never a trap
+  /// or an endless loop.
   @inlinable
   public func sample(using generator: inout Xoshiro256PlusPlus) -> Double {
     switch self {
@@ -50,7 +56,84 @@ extension Distribution {
       return min + (max - min) * generator.nextDouble()
     case .poisson(let mean):
       return Distribution.samplePoisson(mean: mean, using: &generator)
+    case .truncatedNormal(let mean, let sd, let lower, let upper):
+      return Distribution.truncatedNormalQuantile(
+        generator.nextOpenDouble(), mean: mean, sd: sd, lower: lower, upper: upper)
+    case .triangular(let min, let mode, let max):
+      return Distribution.triangularQuantile(
+        generator.nextOpenDouble(), min: min, mode: mode, max: max)
+    case .pert(let min, let mode, let max, let shape):
+      let (alpha, beta) = Distribution.pertShapes(min: min, mode: mode, max: max, shape: shape)
+      let b = Distribution.sampleBeta(alpha: alpha, beta: beta, using: &generator)
+      return Swift.min(Swift.max(min + (max - min) * b, min), max)
+    case .empirical(let values):
+      guard !values.isEmpty else { return .nan }
+      return values[Distribution.uniformIndex(generator.next(), count: values.count)]
+    case .bootstrapMean(let values):
+      guard !values.isEmpty else { return .nan }
+      var sum = 0.0
+      for _ in 0..<values.count {
+        sum += values[Distribution.uniformIndex(generator.next(), count: values.count)]
+      }
+      return sum / Double(values.count)
     }
+  }
+
+  // MARK: - Inversion samplers
+
+  /// The truncated normal quantile: mean + sd·ξ with ξ the standardised quantile of
+  /// ``TruncatedStandardNormal/quantile(_:)``; for a narrow interval, or a quantile close to
+  /// a finite bound, lower + sd·s or upper − sd·s with s the offset from that bound
+  /// (``TruncatedStandardNormal/narrowQuantileOffset(_:)`` and its neighbours); clamped to
+  /// [lower, upper].
+  /// p = 0 and p = 1 give `lower` and `upper` exactly. NaN for sd ≤ 0 or an interval of
+  /// probability 0.
+  @inlinable
+  static func truncatedNormalQuantile(
+    _ p: Double, mean: Double, sd: Double, lower: Double, upper: Double
+  ) -> Double {
+    guard sd > 0 else { return .nan }
+    if p == 0 { return lower }
+    if p == 1 { return upper }
+    let standard = TruncatedStandardNormal(mean: mean, sd: sd, lower: lower, upper: upper)
+    guard standard.mass > 0 else { return .nan }
+    let x: Double
+    if standard.isNarrow {
+      x = lower + sd * standard.narrowQuantileOffset(p)
+    } else {
+      let xi = standard.quantile(p)
+      if let offset = standard.offsetAboveLower(p, xi: xi) {
+        x = lower + sd * offset
+      } else if let offset = standard.offsetBelowUpper(p, xi: xi) {
+        x = upper - sd * offset
+      } else {
+        x = mean + sd * xi
+      }
+    }
+    return Swift.min(Swift.max(x, lower), upper)
+  }
+
+  /// The triangular quantile: with w = max − min and F(mode) = (mode − min)/w,
+  /// min + w·√(p·F(mode)) for p < F(mode), else max − w·√((1 − p)(max − mode)/w); clamped to
+  /// [min, max]. (The products under the roots are ratios, so a wide range cannot overflow.)
+  @inlinable
+  static func triangularQuantile(_ p: Double, min: Double, mode: Double, max: Double) -> Double {
+    let width = max - min
+    let peak = (mode - min) / width
+    let x: Double
+    if p < peak {
+      x = min + width * (p * peak).squareRoot()
+    } else {
+      x = max - width * ((1 - p) * ((max - mode) / width)).squareRoot()
+    }
+    return Swift.min(Swift.max(x, min), max)
+  }
+
+  /// ⌊w·n/2⁶⁴⌋ for a 64-bit `word` w: a position in 0..<n, each with probability within
+  /// n·2⁻⁶⁴ (relative) of 1/n (Lemire 2019, without the rejection step).
+  @inlinable @inline(__always)
+  static func uniformIndex(_ word: UInt64, count n: Int) -> Int {
+    Int(truncatingIfNeeded: word.multipliedFullWidth(by: UInt64(n)).high)
   }
 
   // MARK: - Gamma

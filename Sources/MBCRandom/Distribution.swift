@@ -9,12 +9,14 @@
 ///
 /// Draws come from ``sample(using:)``, which is deterministic: the same generator state
 /// always gives the same draw and leaves the generator in the same state. The number of
-/// uniforms a draw consumes is fixed for `fixed` (none), `uniform`, `normal` and `lognormal`
-/// (one each) and random for the rejection samplers (`gamma`, `beta`, Poisson with a large
+/// uniforms a draw consumes is fixed for `fixed` (none), `uniform`, `normal`, `lognormal`,
+/// `truncatedNormal`, `triangular` and `empirical` (one each) and `bootstrapMean` (one per
+/// value), and random for the rejection samplers (`gamma`, `beta`, `pert`, Poisson with a large
 /// mean), which is why every parameter gets its own stream (``StreamKey``).
 ///
 /// Moments (``mean``, ``variance``) are the exact ones of the case, computed from its
-/// parameters.
+/// parameters. ``cdf(_:)`` and ``quantile(_:)`` (for a Gaussian copula) are defined for every
+/// case but `bootstrapMean` (see ``supportsQuantile``).
 public enum Distribution: Sendable, Equatable, CustomStringConvertible {
   /// A constant: every draw is `value`; the variance is 0. Consumes no random numbers.
   case fixed(Double)
@@ -88,7 +90,91 @@ public enum Distribution: Sendable, Equatable, CustomStringConvertible {
   /// returned as `Double`.
   case poisson(mean: Double)
 
+  /// The normal distribution N(`mean`, `sd`²) restricted to [`lower`, `upper`]: `mean` and
+  /// `sd` are those of the normal before truncation, not of the result; either bound may be
+  /// infinite (`-.infinity`, `.infinity`), so a normal truncated at 0 is
+  /// `truncatedNormal(mean: μ, sd: σ, lower: 0, upper: .infinity)`.
+  ///
+  /// ```
+  /// f(x) = φ((x − μ)/σ) / (σ Z),   lower ≤ x ≤ upper
+  /// α = (lower − μ)/σ,   β = (upper − μ)/σ,   Z = Φ(β) − Φ(α)
+  /// mean μ + σ (φ(α) − φ(β))/Z
+  /// variance σ² [1 + (α φ(α) − β φ(β))/Z − ((φ(α) − φ(β))/Z)²]
+  /// ```
+  /// (Johnson, Kotz and Balakrishnan 1994, *Continuous Univariate Distributions* 1, 2nd ed.,
+  /// ch. 13; α φ(α) is 0 for an infinite bound.) Sampled by inversion of one open uniform U
+  /// on [Φ(α), Φ(β)]: x = μ + σ Φ⁻¹(Φ(α) + U·Z), with each probability taken from the tail
+  /// it lies in (the upper tail Φ(−x) when the interval lies above the mean), so that a
+  /// truncation far in either tail keeps its digits; narrow intervals, and draws next to a
+  /// finite bound, are computed as offsets from the bound by quadrature of the density. A
+  /// draw equals ``quantile(_:)`` of the same uniform. Accuracy and limits: see
+  /// `TruncatedStandardNormal.swift`; an interval whose probability under N(μ, σ²) is not a
+  /// normal double (both bounds more than about 37.5 SD beyond the mean on one side) is
+  /// rejected by ``validated()``.
+  case truncatedNormal(mean: Double, sd: Double, lower: Double, upper: Double)
+
+  /// The triangular distribution on [`min`, `max`] with its peak at `mode`
+  /// (min ≤ mode ≤ max, min < max).
+  ///
+  /// ```
+  /// f(x) = 2(x − a)/((b − a)(c − a)) for a ≤ x ≤ c,   2(b − x)/((b − a)(b − c)) for c < x ≤ b
+  /// mean (a + b + c)/3,   variance (a² + b² + c² − ab − ac − bc)/18
+  /// ```
+  /// with a = min, c = mode, b = max. Sampled by inversion of one open uniform U:
+  /// a + (b − a)√(U·F_c) if U < F_c = (c − a)/(b − a), else b − (b − a)√((1 − U)(1 − F_c))
+  /// (Kotz and van Dorp 2004, *Beyond Beta: Other Continuous Families of Distributions with
+  /// Bounded Support and Applications*, ch. 1).
+  case triangular(min: Double, mode: Double, max: Double)
+
+  /// The beta-PERT distribution on [`min`, `max`] with mode `mode` and shape λ = `shape`
+  /// (usually 4): a beta distribution scaled to [min, max].
+  ///
+  /// ```
+  /// X = min + (max − min)·B,   B ~ Beta(α, β)
+  /// α = 1 + λ (mode − min)/(max − min),   β = 1 + λ (max − mode)/(max − min)
+  /// mean (min + λ·mode + max)/(λ + 2),   variance (max − min)² αβ/((α + β)²(α + β + 1))
+  /// ```
+  /// With λ = 4 the mean is the classic (min + 4·mode + max)/6 (Malcolm, Roseboom, Clark and
+  /// Fazar 1959, "Application of a technique for research and development program
+  /// evaluation", Operations Research 7(5):646–669; the shape parameter λ of the "modified
+  /// PERT" as in Vose 2008, *Risk Analysis: A Quantitative Guide*, 3rd ed.). Requires
+  /// min ≤ mode ≤ max, min < max and λ > 0. Sampled as min + (max − min)·B with B drawn like
+  /// `beta(alpha:beta:)` (Marsaglia–Tsang gammas), clamped to [min, max].
+  /// For the usual λ = 4, build it with ``pert(min:mode:max:)``.
+  case pert(min: Double, mode: Double, max: Double, shape: Double)
+
+  /// A draw is one of `values`, each position equally likely (so a value listed twice is
+  /// twice as likely); the values are kept in the order given.
+  ///
+  /// ```
+  /// P(X = v) = (number of positions holding v)/n
+  /// mean x̄ = Σ xᵢ/n,   variance Σ (xᵢ − x̄)²/n   (the population variance of the list)
+  /// ```
+  /// Sampled from one 64-bit generator output w as values[⌊w·n/2⁶⁴⌋] (the multiply-shift map
+  /// of Lemire 2019, "Fast random integer generation in an interval", ACM TOMACS 29(1):3,
+  /// doi:10.1145/3230636, without its rejection step): each position gets ⌊2⁶⁴/n⌋ or
+  /// ⌈2⁶⁴/n⌉ of the 2⁶⁴ outputs, a relative deviation from 1/n below n·2⁻⁶⁴ (5e-14 for a
+  /// million values), so every draw consumes exactly one number.
+  case empirical([Double])
+
+  /// The mean of a resample, with replacement, of as many values as `values` holds: the
+  /// sampling distribution of the mean of the observed values (the nonparametric bootstrap of
+  /// Efron 1979, "Bootstrap methods: another look at the jackknife", Annals of Statistics
+  /// 7(1):1–26), for a parameter estimated as the mean of a small sample.
+  ///
+  /// ```
+  /// X = (x_J₁ + ⋯ + x_Jₙ)/n,   J₁, …, Jₙ independent and uniform on the n positions
+  /// mean x̄,   variance s²/n with s² = Σ (xᵢ − x̄)²/n (the population variance)
+  /// ```
+  /// Sampled with n generator outputs, each mapped to a position as in `empirical`, summed in
+  /// draw order and divided by n. Its CDF and quantile have no closed form
+  /// (``supportsQuantile`` is false), so it cannot enter a Gaussian copula.
+  case bootstrapMean([Double])
+
   /// The case and its parameters as written in Swift, e.g. `gamma(shape: 2.0, scale: 3.5)`.
+  ///
+  /// The values of `empirical` and `bootstrapMean` are listed up to the eighth, then counted:
+  /// `empirical([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, … 12 more])`.
   public var description: String {
     switch self {
     case .fixed(let value): "fixed(\(value))"
@@ -98,7 +184,22 @@ public enum Distribution: Sendable, Equatable, CustomStringConvertible {
     case .normal(let mean, let sd): "normal(mean: \(mean), sd: \(sd))"
     case .uniform(let min, let max): "uniform(min: \(min), max: \(max))"
     case .poisson(let mean): "poisson(mean: \(mean))"
+    case .truncatedNormal(let mean, let sd, let lower, let upper):
+      "truncatedNormal(mean: \(mean), sd: \(sd), lower: \(lower), upper: \(upper))"
+    case .triangular(let min, let mode, let max):
+      "triangular(min: \(min), mode: \(mode), max: \(max))"
+    case .pert(let min, let mode, let max, let shape):
+      "pert(min: \(min), mode: \(mode), max: \(max), shape: \(shape))"
+    case .empirical(let values): "empirical(\(Distribution.listDescription(values)))"
+    case .bootstrapMean(let values): "bootstrapMean(\(Distribution.listDescription(values)))"
     }
+  }
+
+  /// `[v1, v2, …]`, with values after the eighth replaced by a count.
+  private static func listDescription(_ values: [Double]) -> String {
+    let shown = values.prefix(8).map { "\($0)" }
+    let rest = values.count > 8 ? ", … \(values.count - 8) more" : ""
+    return "[" + shown.joined(separator: ", ") + rest + "]"
   }
 }
 

@@ -15,6 +15,10 @@ struct DistributionSamplingTests {
     .fixed(2), .beta(alpha: 0.4, beta: 3), .beta(alpha: 3, beta: 4), .gamma(shape: 0.4, scale: 2),
     .gamma(shape: 7, scale: 1), .lognormal(meanlog: 1, sdlog: 0.3), .normal(mean: 1, sd: 2),
     .uniform(min: 0, max: 10), .poisson(mean: 4), .poisson(mean: 90),
+    .truncatedNormal(mean: 0, sd: 1, lower: 0, upper: .infinity),
+    .truncatedNormal(mean: 0, sd: 1, lower: 5, upper: 6),
+    .triangular(min: 0, mode: 1, max: 3), .pert(min: 0, mode: 1, max: 3, shape: 4),
+    .empirical([1, 2, 2, 5]), .bootstrapMean([1, 2, 2, 5]),
   ]
 
   @Test("a draw is a pure function of the generator state", arguments: all)
@@ -49,12 +53,16 @@ struct DistributionSamplingTests {
     #expect(Distribution.uniform(min: -2, max: 5).sample(using: &uniform) == 3.7001360158603687)
   }
 
-  @Test("normal, lognormal, uniform and small-mean Poisson consume exactly one uniform")
+  @Test("the inversion samplers and empirical consume exactly one uniform per draw")
   func test_sample_oneUniformPerDraw() {
     for distribution in [
       Distribution.normal(mean: 0, sd: 1), .lognormal(meanlog: 0, sdlog: 1),
       .uniform(min: 0, max: 1),
       .poisson(mean: 29.9),
+      .truncatedNormal(mean: 0, sd: 1, lower: 3, upper: .infinity),
+      .truncatedNormal(mean: 0, sd: 1, lower: 1, upper: 1.001),
+      .triangular(min: 0, mode: 0.5, max: 2),
+      .empirical([4, 5, 6]),
     ] {
       var generator = testGenerator("one uniform")
       var reference = generator
@@ -66,6 +74,33 @@ struct DistributionSamplingTests {
     }
   }
 
+  @Test("bootstrapMean consumes exactly one number per value")
+  func test_sample_bootstrapConsumesOnePerValue() {
+    var generator = testGenerator("bootstrap consumption")
+    var reference = generator
+    for _ in 0..<10 {
+      _ = Distribution.bootstrapMean([1, 2, 3, 4, 5, 6, 7]).sample(using: &generator)
+      for _ in 0..<7 { _ = reference.next() }
+    }
+    #expect(generator.state == reference.state)
+  }
+
+  /// The first draws from `Xoshiro256PlusPlus(seed: 42)`, whose first output is
+  /// x = 0xd0764d4f4476689f: an empirical draw takes position ⌊x·n/2⁶⁴⌋, for n = 5 that is
+  /// ⌊0.81430514512…·5⌋ = 4 (x/2⁶⁴ = 0.8143051451229099 to 16 digits), the fifth value; a
+  /// triangular draw on [0, 1] with mode 1 is √U with U = 0.8143051451229099 (see the
+  /// normal pin above), √U = 0.902388577677549 (mpmath, 30 digits, rounded).
+  @Test("empirical and triangular draws follow the documented formulas (pinned)")
+  func test_sample_pinnedEmpiricalTriangular() {
+    var empirical = Xoshiro256PlusPlus(seed: 42)
+    #expect(Distribution.empirical([10, 20, 30, 40, 50]).sample(using: &empirical) == 50)
+    var triangular = Xoshiro256PlusPlus(seed: 42)
+    #expect(
+      relativeError(
+        Distribution.triangular(min: 0, mode: 1, max: 1).sample(using: &triangular),
+        0.902388577677549) <= 2e-16)
+  }
+
   @Test(
     "invalid parameters give NaN instead of trapping or looping",
     arguments: [
@@ -73,6 +108,12 @@ struct DistributionSamplingTests {
       .gamma(shape: .nan, scale: 1),
       .beta(alpha: 0, beta: 1), .beta(alpha: 1, beta: -1), .beta(alpha: .nan, beta: 2),
       .poisson(mean: -1), .poisson(mean: .nan), .poisson(mean: .infinity),
+      .truncatedNormal(mean: 0, sd: 0, lower: -1, upper: 1),
+      .truncatedNormal(mean: 0, sd: -1, lower: -1, upper: 1),
+      .truncatedNormal(mean: 0, sd: 1, lower: 2, upper: 1),
+      .truncatedNormal(mean: 0, sd: 1, lower: 40, upper: 41),  // probability underflows to 0
+      .pert(min: 0, mode: 1, max: 2, shape: .nan), .pert(min: 0, mode: 1, max: 2, shape: -3),
+      .empirical([]), .bootstrapMean([]),
     ])
   func test_sample_invalidGivesNaN(_ distribution: Distribution) {
     var generator = testGenerator("invalid")
@@ -94,6 +135,18 @@ struct DistributionSamplingTests {
       if !(u >= 2 && u <= 3) { failures += 1 }
       let l = Distribution.lognormal(meanlog: 0, sdlog: 3).sample(using: &generator)
       if !(l > 0 && l.isFinite) { failures += 1 }
+      let t = Distribution.truncatedNormal(mean: 0, sd: 1, lower: 8, upper: 8.5)
+        .sample(using: &generator)
+      if !(t >= 8 && t <= 8.5) { failures += 1 }
+      let h = Distribution.truncatedNormal(mean: 3, sd: 2, lower: 0, upper: .infinity)
+        .sample(using: &generator)
+      if !(h >= 0 && h.isFinite) { failures += 1 }
+      let r = Distribution.triangular(min: -1, mode: -1, max: 4).sample(using: &generator)
+      if !(r >= -1 && r <= 4) { failures += 1 }
+      let p = Distribution.pert(min: 10, mode: 30, max: 30, shape: 4).sample(using: &generator)
+      if !(p >= 10 && p <= 30) { failures += 1 }
+      let e = Distribution.empirical([0.5, 7]).sample(using: &generator)
+      if !(e == 0.5 || e == 7) { failures += 1 }
     }
     #expect(failures == 0)
     #expect(Distribution.normal(mean: 4, sd: 0).sample(using: &generator) == 4)
