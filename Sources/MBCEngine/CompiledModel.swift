@@ -272,7 +272,12 @@ public struct CompiledModel: Sendable {
       if let lower {
         copulas.append(.init(
           name: group.name, slots: group.parameters.map { slots.parameterSlots[$0].lowerBound },
-          distributions: group.parameters.map { i in if case .distribution(let d) = scenario.parameters[i].definition { d } else { .fixed(.nan) } },
+          // Empirical values sorted once here, so that each quantile needs no sort.
+          distributions: group.parameters.map { i in
+            guard case .distribution(let d) = scenario.parameters[i].definition else { return .fixed(.nan) }
+            if case .empirical(let v) = d { return .empirical(v.sorted()) }
+            return d
+          },
           factors: group.parameters.map { scenario.parameters[$0].priceFactor }, cholesky: lower,
           purpose: StreamPurpose(rawValue: StreamPurpose.fnv1a64("copula:" + group.name))))
       }

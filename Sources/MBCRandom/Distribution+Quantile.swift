@@ -217,7 +217,8 @@ extension Distribution {
 
   /// The k-th smallest value for the smallest k with k/n ≥ p (computed as the same double
   /// division as ``cdf(_:)``), which is the smallest x with F(x) ≥ p; the smallest value for
-  /// p = 0. Sorts a copy of the values.
+  /// p = 0. Sorts a copy of the values unless they are sorted already (callers that need many
+  /// quantiles, such as a copula, give sorted values).
   static func empiricalQuantile(_ p: Double, values: [Double]) -> Double {
     guard !values.isEmpty else { return .nan }
     let n = values.count
@@ -225,6 +226,11 @@ extension Distribution {
     var k = Swift.min(Swift.max(Int((p * total).rounded(.up)), 1), n)
     while k > 1 && Double(k - 1) / total >= p { k -= 1 }
     while k < n && Double(k) / total < p { k += 1 }
-    return values.sorted()[k - 1]
+    var isSorted = true
+    for i in 1..<n where values[i] < values[i - 1] {
+      isSorted = false
+      break
+    }
+    return isSorted ? values[k - 1] : values.sorted()[k - 1]
   }
 }
