@@ -26,6 +26,9 @@ final class CohortEngine {
   let current: UnsafeMutablePointer<Double>  // S·D
   let next: UnsafeMutablePointer<Double>  // S·D
   let D: Int
+  /// Outputs over time (only while `recording`).
+  let detail: RunDetail
+  var recording = false
 
   /// Why the cohort engine cannot run this scenario (nil when it can).
   static func unsupportedReason(_ model: CompiledModel) -> String? {
@@ -55,22 +58,31 @@ final class CohortEngine {
     moveCount = zeroedBuffer(A * S * S)
     current = zeroedBuffer(S * D)
     next = zeroedBuffer(S * D)
+    detail = RunDetail(model: model)
   }
 
   deinit {
     for p in [acc, eventCount, moveCount, current, next] { p.deallocate() }
   }
 
-  /// Simulates run `run` (parameters drawn as in the individual engine) into `row`.
-  func simulate(run: Int, into row: UnsafeMutablePointer<Double>) throws(SimulationError) {
+  /// Simulates run `run` (parameters drawn as in the individual engine) into `row`, and its
+  /// outputs over time into `details` when given.
+  func simulate(run: Int, into row: UnsafeMutablePointer<Double>, details: UnsafeMutablePointer<Double>? = nil) throws(SimulationError) {
     try tables.drawParameters(seed: seed, run: run)
-    try compute(run: run, into: row)
+    try compute(run: run, into: row, details: details)
+  }
+
+  /// The run's parameter values (one per value name, scenario order), after ``simulate``.
+  func parameterValues(into out: UnsafeMutablePointer<Double>) {
+    for i in 0..<model.parameterValueCount { out[i] = tables.base[i] }
   }
 
   /// The trace with the current parameters (after draws or ``RunTables/setParametersToMeans()``).
-  func compute(run: Int, into row: UnsafeMutablePointer<Double>) throws(SimulationError) {
+  func compute(run: Int, into row: UnsafeMutablePointer<Double>, details: UnsafeMutablePointer<Double>? = nil) throws(SimulationError) {
     try tables.evaluateTables(run: run)
     try tables.evaluatePopulation(run: run)
+    recording = details != nil
+    if recording { detail.reset() }
     for i in 0..<(A * R) { acc[i] = 0 }
     for i in 0..<(A * E) { eventCount[i] = 0 }
     for i in 0..<(A * S * S) { moveCount[i] = 0 }
@@ -88,6 +100,7 @@ final class CohortEngine {
       }
     }
     writeMetrics(into: row)
+    if let details { detail.write(into: details) }
   }
 
   private func ageIndex(_ age0: Double, _ t: Int) -> Int {
@@ -106,6 +119,7 @@ final class CohortEngine {
     }
     for s in 0..<S { current[s * D] = tables.startShare[subgroup * S + s] }
     let sums = acc + a * R
+    let recording = self.recording
     for t in 0...T {
       let age = usesAge ? ageIndex(age0, t) : 0
       // State rewards at boundary t.
@@ -116,6 +130,11 @@ final class CohortEngine {
           if m == 0 { continue }
           let out = tables.rewards + table.base + table.strides.entry(cycle: t, age: age, duration: d, profile: g) * R
           for r in 0..<R { sums[r] += scale * m * model.boundaryWeights[model.category[r]][t] * out[r] }
+          if recording {
+            detail.occupancy[(a * (T + 1) + t) * S + s] += scale * m
+            let raw = detail.stateCost + (a * (T + 1) + t) * P
+            for p in 0..<P { raw[p] += scale * m * out[p] }
+          }
         }
       }
       if t == T { break }
@@ -133,6 +152,10 @@ final class CohortEngine {
             if !model.eventContributions[a][e].isEmpty {
               let out = tables.rewards + rt.base + rt.strides.entry(cycle: t, age: age, duration: d, profile: g) * R
               for r in 0..<R { sums[r] += scale * m * lambda * model.discount[model.category[r]][t] * out[r] }
+              if recording {
+                let raw = detail.eventCost + (a * T + t) * P
+                for p in 0..<P { raw[p] += scale * m * lambda * out[p] }
+              }
             }
           }
           let p = tables.probability + row.base + row.strides.entry(cycle: t, age: age, duration: d, profile: g) * S
@@ -152,6 +175,10 @@ final class CohortEngine {
                 let c = model.category[r]
                 sums[r] += scale * flow * (moveAtBoundary ? model.boundaryWeights[c][t + 1] : model.discount[c][t]) * out[r]
               }
+              if recording {
+                let raw = detail.moveCost + (a * T + t) * P
+                for p in 0..<P { raw[p] += scale * flow * out[p] }
+              }
             }
           }
         }
@@ -166,23 +193,14 @@ final class CohortEngine {
       let table = model.startRewards[a]
       let out = tables.rewards + table.base + table.strides.entry(cycle: 0, age: usesAge || table.dimensions.contains(.age) ? ageIndex(age0, 0) : 0, duration: 0, profile: g) * R
       for r in 0..<R { sums[r] += scale * out[r] }
+      if recording { for p in 0..<P { detail.startCost[a * P + p] += scale * out[p] } }
     }
   }
 
   private func writeMetrics(into row: UnsafeMutablePointer<Double>) {
     let layout = model.layout
     for a in 0..<A {
-      var total = 0.0
-      for r in 0..<R {
-        let value = acc[a * R + r]
-        if r < P {
-          row[layout.cost(arm: a, payer: r)] = value
-          total += value
-        } else {
-          row[layout.effect(arm: a, effect: r - P)] = value
-        }
-      }
-      row[layout.cost(arm: a, payer: P)] = total
+      layout.writeRewards(arm: a, into: row) { acc[a * R + $0] }
       for (r, event) in model.rateEvents.enumerated() { row[layout.events(arm: a, event: event.event)] = eventCount[a * E + r] }
       for event in model.transitionEvents {
         var count = 0.0

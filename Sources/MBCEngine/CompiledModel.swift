@@ -11,16 +11,18 @@ import MBCScenario
 /// `time_in_state` or client attributes, once per value of those — into flat arrays. The
 /// client loop only looks numbers up; it never evaluates an expression.
 ///
-/// Rewards: component r < P is the cost borne by payer r; component P + k is effect k. Each
-/// component belongs to a category (0: costs, 1 + k: effect k) with its own discounting and
-/// timing weights.
+/// Rewards: component r < P is the cost borne by payer r; component P + k is effect k; when
+/// cost lines are marked `intervention`, component P + K + p is the part of payer p's cost
+/// that is the intervention itself. Each component belongs to a category (0: costs, 1 + k:
+/// effect k) with its own discounting and timing weights.
 public struct CompiledModel: Sendable {
   public let scenario: Scenario
   public let layout: MetricLayout
 
-  /// Sizes: states, arms, payers, effects, reward components (P + effects), rate events,
-  /// horizon (cycles), clients per run.
+  /// Sizes: states, arms, payers, effects, reward components (P + effects + intervention
+  /// components), intervention components (P or 0), rate events, horizon (cycles), clients per run.
   public let stateCount: Int, armCount: Int, payerCount: Int, effectCount: Int, rewardCount: Int
+  public let interventionCount: Int
   public let rateEventCount: Int
   public let horizon: Int, clients: Int
 
@@ -34,6 +36,11 @@ public struct CompiledModel: Sendable {
   let discount: [[Double]]
   /// Category of each reward component.
   let category: [Int]
+
+  /// Number of parameter values per run (each component of a vector parameter counts).
+  public var parameterValueCount: Int { slots.parameterSlots.last?.upperBound ?? 0 }
+  /// Their names, in order: the parameter's name, or `name.component`.
+  public var parameterValueNames: [String] { scenario.parameters.flatMap(\.valueNames) }
 
   /// Discount factors of costs at the start of each cycle (t = 0 … horizon − 1).
   public var discountFactors: [Double] { Array(discount[0].prefix(horizon)) }
@@ -159,14 +166,16 @@ public struct CompiledModel: Sendable {
     armCount = A
     payerCount = P
     effectCount = K
-    rewardCount = P + K
+    let I = scenario.costs.contains { $0.intervention } ? P : 0
+    interventionCount = I
+    rewardCount = P + K + I
     horizon = T
     clients = scenario.clients
     layout = MetricLayout(scenario: scenario)
     transitionTiming = scenario.transitionTiming
     let slots = SlotLayout(scenario)
     self.slots = slots
-    category = (0..<(P + K)).map { $0 < P ? 0 : $0 - P + 1 }
+    category = (0..<(P + K + I)).map { $0 < P || $0 >= P + K ? 0 : $0 - P + 1 }
 
     // Discounting and timing per category.
     let L = scenario.cycleLength
@@ -374,8 +383,12 @@ public struct CompiledModel: Sendable {
       let amount = compile(line.amount)
       let index = shareLines.count
       shareLines.append((line.name, line.shares.map { ($0.payer, compile($0.share)) }))
-      add(line.basis, arms: line.arms, (0..<P).map { Contribution(component: $0, amount: amount, share: index, factor: line.priceFactor, name: line.name) }
-        .filter { c in line.shares.contains { $0.payer == c.component } })
+      let paying = (0..<P).filter { p in line.shares.contains { $0.payer == p } }
+      var contributions = paying.map { Contribution(component: $0, amount: amount, share: index, factor: line.priceFactor, name: line.name) }
+      if line.intervention {
+        contributions += paying.map { Contribution(component: P + K + $0, amount: amount, share: index, factor: line.priceFactor, name: line.name) }
+      }
+      add(line.basis, arms: line.arms, contributions)
     }
     for (k, effect) in scenario.effects.enumerated() {
       for line in effect.lines {
@@ -388,7 +401,7 @@ public struct CompiledModel: Sendable {
     self.moveContributions = moveC
     self.startContributions = startC
     offset = 0
-    let R = P + K
+    let R = P + K + I
     let stateTables = stateC.map { arm in arm.map { table($0.map(\.amount), width: R) } }
     let eventTables = eventC.map { arm in arm.map { table($0.map(\.amount), width: R) } }
     let moveTables = moveC.map { arm in arm.map { table($0.map(\.amount), width: R) } }

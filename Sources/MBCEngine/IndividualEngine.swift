@@ -75,6 +75,12 @@ final class IndividualEngine {
   let eventStreams: UnsafeMutablePointer<Xoshiro256PlusPlus>  // E: the client's initial states
   let eventPurposes: [UInt64]
 
+  // Outputs over time (only while `recording`): see ``RunDetail``.
+  let detail: RunDetail
+  var recording = false
+  let occupancyChange: UnsafeMutablePointer<Double>  // A·(T+2)·S: +1 where a stay starts, −1 after it ends
+  let eventsPerCycle: UnsafeMutablePointer<Double>  // A·E·T: counts of rate events per cycle
+
   init(model: CompiledModel, seed: UInt64) {
     self.model = model
     self.seed = seed
@@ -170,10 +176,13 @@ final class IndividualEngine {
     eventStreams = .allocate(capacity: max(E, 1))
     eventStreams.initialize(repeating: Xoshiro256PlusPlus(seed: 0), count: max(E, 1))
     eventPurposes = model.rateEvents.map(\.purpose.rawValue)
+    detail = RunDetail(model: model)
+    occupancyChange = buffer(A * (T + 2) * S)
+    eventsPerCycle = buffer(A * E * T)
   }
 
   deinit {
-    for p in [acc, occupancy, eventDiscounted, eventCount, moveCount, weight, prefix, discount, moveWeighted, moveWeight] { p.deallocate() }
+    for p in [acc, occupancy, eventDiscounted, eventCount, moveCount, weight, prefix, discount, moveWeighted, moveWeight, occupancyChange, eventsPerCycle] { p.deallocate() }
     moveKeyed.deallocate()
     for p in [rowBase, rateBase, stateBase, eventBase, moveBase] { p.deallocate() }
     for p in [rowStride, rateStride, stateStride, eventStride, moveStride] { p.deallocate() }
@@ -188,13 +197,21 @@ final class IndividualEngine {
     eventStreams.deallocate()
   }
 
-  /// Simulates run `run` and writes its metrics into `row` (``MetricLayout`` order).
-  func simulate(run: Int, into row: UnsafeMutablePointer<Double>) throws(SimulationError) {
+  /// Simulates run `run` and writes its metrics into `row` (``MetricLayout`` order), and,
+  /// when `details` is given, its outputs over time (``DetailLayout`` order).
+  func simulate(run: Int, into row: UnsafeMutablePointer<Double>, details: UnsafeMutablePointer<Double>? = nil) throws(SimulationError) {
     try tables.drawParameters(seed: seed, run: run)
     try tables.evaluateTables(run: run)
     try tables.evaluatePopulation(run: run)
+    recording = details != nil
     simulateClients(run: run)
     writeMetrics(into: row)
+    if let details { writeDetails(into: details) }
+  }
+
+  /// The run's parameter values (one per value name, scenario order), after ``simulate``.
+  func parameterValues(into out: UnsafeMutablePointer<Double>) {
+    for i in 0..<model.parameterValueCount { out[i] = tables.base[i] }
   }
 
   /// A client's characteristics: profile, age at the start (years) and start state.
@@ -254,6 +271,11 @@ final class IndividualEngine {
     for i in 0..<(A * E) { eventCount[i] = 0 }
     for i in 0..<(A * S * S) { moveCount[i] = 0 }
     for i in 0..<(A * S * S * C) { moveWeighted[i] = 0 }
+    if recording {
+      detail.reset()
+      for i in 0..<(A * (T + 2) * S) { occupancyChange[i] = 0 }
+      for i in 0..<(A * E * T) { eventsPerCycle[i] = 0 }
+    }
     for c in 0..<N {
       let client = drawClient(run: run, client: c)
       let transitionsStart = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: .transitions).makeGenerator()
@@ -281,6 +303,10 @@ final class IndividualEngine {
     let out = rewards + stateBase[i] + stateStride[i].entry(cycle: t, age: age, duration: duration, profile: g) * R
     let sums = acc + a * R
     for r in 0..<R { sums[r] += weight[componentCategory[r] * (T + 1) + t] * out[r] }
+    if recording {
+      let raw = detail.stateCost + (a * (T + 1) + t) * P
+      for p in 0..<P { raw[p] += out[p] }
+    }
   }
 
   /// One client in one arm over the horizon: first the path of states (transitions stream),
@@ -290,7 +316,7 @@ final class IndividualEngine {
     // Specialise the loops on whether the arm's tables have dimensions, so that the common
     // time-homogeneous case computes no keys.
     let flags = arms[a]
-    switch (flags.rowsKeyed, flags.rewardsKeyed, flags.simpleMoves) {
+    switch (flags.rowsKeyed, flags.rewardsKeyed, flags.simpleMoves && !recording) {
     case (false, false, true): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Plain.self, Plain.self)
     case (false, false, false): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Plain.self, Keyed.self)
     case (true, false, true): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Plain.self, Plain.self)
@@ -313,6 +339,7 @@ final class IndividualEngine {
       let out = tables.rewards + table.base + table.strides.entry(cycle: 0, age: age, duration: 0, profile: client.profile) * R
       let sums = acc + a * R
       for r in 0..<R { sums[r] += out[r] }
+      if recording { for p in 0..<P { detail.startCost[a * P + p] += out[p] } }
     }
   }
 
@@ -336,6 +363,8 @@ final class IndividualEngine {
     let path = self.path
     let T = self.T, S = self.S
     var entered = 0
+    let recording = self.recording
+    let change = occupancyChange + a &* (T &+ 2) &* S
     for t in 0..<T {
       path[t] = Int32(truncatingIfNeeded: s)
       let row: UnsafeMutablePointer<Double>
@@ -366,6 +395,11 @@ final class IndividualEngine {
           // generator and the scan.
           move(arm: a, from: s, to: j, t: t, entered: entered, client: client, perStay: !rewardsKeyed)
         }
+        if recording {
+          // In s at boundaries entered … t.
+          change[entered &* S &+ s] += 1
+          change[(t &+ 1) &* S &+ s] -= 1
+        }
         entered = t &+ 1
         s = j
       }
@@ -374,6 +408,10 @@ final class IndividualEngine {
       boundaryRewards(arm: a, state: s, t: T, age: arms[a].usesAge ? ageIndex(client, T) : 0, duration: T &- entered, profile: client.profile)
     } else {
       stay(arm: a, state: s, from: entered, to: T)
+    }
+    if recording {
+      change[entered &* S &+ s] += 1
+      change[(T &+ 1) &* S &+ s] -= 1
     }
   }
 
@@ -388,6 +426,11 @@ final class IndividualEngine {
       moveRewards(arm: a, move: m, t: t, age: arms[a].usesAge ? ageIndex(client, t) : 0, duration: t &- entered, profile: client.profile, atBoundary: moveAtBoundary)
     } else if moveHasRewards[k] {
       for c in 0..<C { moveWeighted[k &* C &+ c] += moveWeight[c &* T &+ t] }
+      if recording {
+        let out = rewards + moveBase[k]
+        let raw = detail.moveCost + (a &* T &+ t) &* P
+        for p in 0..<P { raw[p] += out[p] }
+      }
     }
     if perStay { stay(arm: a, state: s, from: entered, to: t) }
   }
@@ -419,6 +462,10 @@ final class IndividualEngine {
       let w = atBoundary ? weight[c &* (T &+ 1) &+ t &+ 1] : discount[c &* (T &+ 1) &+ t]
       sums[r] += w * out[r]
     }
+    if recording {
+      let raw = detail.moveCost + (a &* T &+ t) &* P
+      for p in 0..<P { raw[p] += out[p] }
+    }
   }
 
   /// Rate event e along the recorded path: one uniform per cycle, drawn even when the rate
@@ -446,6 +493,8 @@ final class IndividualEngine {
     let fastD = eventDiscounted + ae &* C
     let counts = countPath
     let recordCounts = C > 1  // per-cycle counts are needed only for effects' own discounting
+    let recording = self.recording
+    let perCycle = eventsPerCycle + ae &* T
     // Without dimensions the tables of the states are consecutive single entries.
     let first = base[0]
     for t in 0..<T {
@@ -461,10 +510,15 @@ final class IndividualEngine {
       }
       let k = RunTables.poissonCount(uniform: u, cdf: cdf + entry &* K, mean: mean[entry], expMinusMean: expMinus[entry])
       count &+= k
+      if recording { perCycle[t] += Double(k) }
       if keyed && eventKeyed[ae] {
         if k > 0 {
           let out = rewards + eventBase[ae] + eventStride[ae].entry(cycle: t, age: age, duration: duration, profile: g) &* R
           for r in 0..<R { sums[r] += Double(k) * discount[componentCategory[r] &* (T &+ 1) &+ t] * out[r] }
+          if recording {
+            let raw = detail.eventCost + (a &* T &+ t) &* P
+            for p in 0..<P { raw[p] += Double(k) * out[p] }
+          }
         }
       } else {
         countD0 += Double(k) * discount[t]
@@ -483,12 +537,40 @@ final class IndividualEngine {
     }
   }
 
+  /// Completes the run's outputs over time: occupancy from the stays, the state costs of arms
+  /// without per-boundary lookups, the costs of events counted per cycle; then ``RunDetail``.
+  func writeDetails(into out: UnsafeMutablePointer<Double>) {
+    for a in 0..<A {
+      let change = occupancyChange + a * (T + 2) * S
+      let occupancy = detail.occupancy + a * (T + 1) * S
+      for s in 0..<S {
+        var n = 0.0
+        for t in 0...T {
+          n += change[t * S + s]
+          occupancy[t * S + s] = n
+        }
+      }
+      if !model.keyedStateRewards[a] {
+        detail.addStateCosts(arm: a) { s in UnsafePointer(tables.rewards + stateBase[a * S + s]) }
+      }
+      for e in 0..<E where !eventKeyed[a * E + e] {
+        let cost = tables.rewards + eventBase[a * E + e]
+        for t in 0..<T {
+          let k = eventsPerCycle[(a * E + e) * T + t]
+          if k == 0 { continue }
+          let raw = detail.eventCost + (a * T + t) * P
+          for p in 0..<P { raw[p] += k * cost[p] }
+        }
+      }
+    }
+    detail.write(into: out)
+  }
+
   /// Applies the fast-path rewards and writes the run's metrics.
   func writeMetrics(into row: UnsafeMutablePointer<Double>) {
     let layout = model.layout
     for a in 0..<A {
-      var total = 0.0
-      for r in 0..<R {
+      layout.writeRewards(arm: a, into: row) { r in
         let c = model.category[r]
         var value = acc[a * R + r]
         if !model.keyedStateRewards[a] {
@@ -500,14 +582,8 @@ final class IndividualEngine {
         for m in 0..<(S * S) where moveHasRewards[a * S * S + m] && !moveKeyed[a * S * S + m] {
           value += moveWeighted[(a * S * S + m) * C + c] * tables.rewards[moveBase[a * S * S + m] + r]
         }
-        if r < P {
-          row[layout.cost(arm: a, payer: r)] = value
-          total += value
-        } else {
-          row[layout.effect(arm: a, effect: r - P)] = value
-        }
+        return value
       }
-      row[layout.cost(arm: a, payer: P)] = total
       for (r, event) in model.rateEvents.enumerated() {
         row[layout.events(arm: a, event: event.event)] = eventCount[a * E + r]
       }

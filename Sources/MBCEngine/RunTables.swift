@@ -494,7 +494,9 @@ final class RunTables {
           guard amount.isFinite else {
             throw .invalidValue(run: run, what: "the amount of '\(contributionName(contributions, first + i, k))' in arm \(model.scenario.arms[a].name)\(place(table.dimensions, cycle: t, age: age, duration: du, profile: g))", value: amount, expected: "a finite amount")
           }
-          let share = c.share >= 0 ? shares[(a * lines + c.share) * P + c.component] : 1
+          // Intervention components P + K + p take payer p's share.
+          let payer = c.component < P ? c.component : c.component - model.payerCount - model.effectCount
+          let share = c.share >= 0 ? shares[(a * lines + c.share) * P + payer] : 1
           out[c.component] += amount * share * c.factor
         }
       }

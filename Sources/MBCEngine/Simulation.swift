@@ -1,4 +1,5 @@
 import Dispatch
+import MBCAnalysis
 import MBCScenario
 import Synchronization
 
@@ -40,14 +41,20 @@ public struct Simulation: Sendable {
 
   /// Simulates runs `firstRun ..< firstRun + rows` into `output` (rows × layout.count, row-major).
   /// - Parameters:
+  ///   - details: collects the outputs over time (trace, cash flow, payback); `firstRun` must
+  ///     then be a multiple of ``chunkSize`` (runs are reduced chunk by chunk in run order).
+  ///   - parameters: keeps the parameter values of its first runs (one per value name).
   ///   - progress: counts completed runs; poll it from another thread to show progress.
   ///   - cancellation: set it (e.g. on Ctrl-C) to stop; the call then throws `.cancelled`.
   public func run(
     runs rows: Int, firstRun: Int = 0, into output: UnsafeMutableBufferPointer<Double>,
+    details: DetailCollector? = nil, parameters: RunSample? = nil,
     progress: SimulationProgress? = nil, cancellation: CancellationFlag? = nil
   ) throws(SimulationError) {
     let width = model.layout.count
     precondition(output.count >= rows * width, "output buffer too small")
+    precondition(details == nil || firstRun % chunkSize == 0, "with details, firstRun must be a multiple of the chunk size")
+    precondition(parameters == nil || parameters!.columns == model.parameterValueCount, "parameter sample has the wrong width")
     let chunks = (rows + chunkSize - 1) / chunkSize
     let state = SharedState(chunks: chunks)
     let out = UnsafeSendable(output)
@@ -57,25 +64,49 @@ public struct Simulation: Sendable {
     let workers = min(threads, max(chunks, 1))
     let kind = engine
 
+    // Detail rows of a chunk are reduced in blocks of at most ~8 M values (per worker).
+    let detailWidth = details?.layout.count ?? 0
+    let blockRows = detailWidth == 0 ? 1 : max(1, min(chunkSize, 8_000_000 / detailWidth))
+    let firstChunk = firstRun / chunkSize
+
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       let engine: any RunSimulator = kind == .cohort ? CohortEngine(model: model, seed: seed) : IndividualEngine(model: model, seed: seed)
+      let block = UnsafeMutablePointer<Double>.allocate(capacity: max(1, blockRows * detailWidth))
+      defer { block.deallocate() }
       while true {
         let chunk = state.next.add(1, ordering: .relaxed).oldValue
         if chunk >= chunks || chunk >= state.stopChunk.load(ordering: .relaxed) { break }
         let lower = chunk * chunkSize
         let upper = min(rows, lower + chunkSize)
+        var chunkMoments = details.map { ColumnMoments(columns: $0.layout.streamedCount) }
+        var inBlock = 0
+        var failed = false
         for r in lower..<upper {
           if cancellation?.isSet == true {
             state.record(.cancelled, chunk: -1)
             return
           }
+          let run = firstRun + r
+          let detailRow: UnsafeMutablePointer<Double>? = details == nil ? nil : block + inBlock * detailWidth
           do throws(SimulationError) {
-            try engine.simulate(run: firstRun + r, into: out.value.baseAddress! + r * width)
+            try engine.simulate(run: run, into: out.value.baseAddress! + r * width, details: detailRow)
           } catch {
             state.record(error, chunk: chunk)
+            failed = true
             break
           }
+          if let p = parameters?.row(run) { engine.parameterValues(into: p) }
+          if let details, let detailRow {
+            details.sample.row(run)?.update(from: detailRow, count: detailWidth)
+            inBlock += 1
+            if inBlock == blockRows || r == upper - 1 {
+              chunkMoments!.add(block: block, rows: inBlock, stride: detailWidth)
+              inBlock = 0
+            }
+          }
         }
+        if failed { break }
+        if let details, let chunkMoments { details.submit(chunk: firstChunk + chunk, chunkMoments) }
         progress?.add(upper - lower)
       }
     }
@@ -83,9 +114,12 @@ public struct Simulation: Sendable {
   }
 }
 
-/// One engine instance per worker: simulates a run into a row of metrics.
+/// One engine instance per worker: simulates a run into a row of metrics (and its outputs
+/// over time when `details` is given).
 protocol RunSimulator {
-  func simulate(run: Int, into row: UnsafeMutablePointer<Double>) throws(SimulationError)
+  func simulate(run: Int, into row: UnsafeMutablePointer<Double>, details: UnsafeMutablePointer<Double>?) throws(SimulationError)
+  /// The parameter values of the run last simulated.
+  func parameterValues(into out: UnsafeMutablePointer<Double>)
 }
 
 extension IndividualEngine: RunSimulator {}

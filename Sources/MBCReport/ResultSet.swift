@@ -29,7 +29,7 @@ public struct ResultSet: Sendable {
   /// The unit of a column's values, e.g. "EUR (discounted, cohort of 100 clients)".
   public func unit(of column: MetricLayout.Column) -> String {
     switch column.kind {
-    case .cost, .netSaving:
+    case .cost, .netSaving, .interventionCost:
       "\(scenario.currency) (discounted, cohort of \(scenario.clients) clients)"
     case .events, .eventsAvoided:
       "count (cohort of \(scenario.clients) clients)"

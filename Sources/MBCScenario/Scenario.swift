@@ -65,6 +65,9 @@ public struct Scenario: Sendable {
   public var referenceArm: Int
   /// Where each numeric setting came from (horizon, clients, discount rate, ...).
   public var settingSources: [String: Provenance]
+  /// Settings of the decision analysis: outcome, willingness to pay, population, EVPPI groups,
+  /// break-even parameter.
+  public var analysis = Analysis()
   /// Warnings found while loading (e.g. numbers without a source); never errors.
   public var warnings: [ScenarioDiagnostic] = []
 
@@ -349,6 +352,9 @@ extension Scenario {
     public var location: SourceLocation?
     /// Multiplier bringing the amount from its price year to the scenario's (1 when none).
     public var priceFactor: Double = 1
+    /// Whether the line is the cost of the intervention itself (the investment), as opposed
+    /// to the costs it may save: the denominator of the return on investment per payer.
+    public var intervention = false
   }
 
   /// One strategy compared (usual care, the intervention, ...), with its transition matrix.

@@ -63,7 +63,7 @@ extension ScenarioBuilder {
 
   // MARK: - Costs
 
-  static let costKeys = ["label", "per", "states", "state", "event", "from", "to", "amount", "payer", "payers", "arms", "source", "assumption", "note", "price_year"]
+  static let costKeys = ["label", "per", "states", "state", "event", "from", "to", "amount", "payer", "payers", "arms", "source", "assumption", "note", "price_year", "intervention"]
   static let effectLineKeys = ["label", "per", "states", "state", "event", "from", "to", "amount", "arms", "source", "assumption", "note"]
 
   /// What a cost or effect line is counted for: `per: cycle` (with `states`), `event` (with
@@ -286,14 +286,7 @@ extension ScenarioBuilder {
           ok = false
         }
       }
-      var repair = false
-      if let r = walker.entry(fields, "repair") {
-        switch walker.string(r.value, r.path) {
-        case "true", "yes": repair = true
-        case "false", "no": repair = false
-        default: walker.error(r.value, r.path, "'repair' is true or false")
-        }
-      }
+      let repair = walker.entry(fields, "repair").flatMap { walker.bool($0.value, $0.path, what: "'repair'") } ?? false
       if ok {
         out.append(.init(name: entry.key, parameters: indices, matrix: matrix, kind: kinds[0].key == "rank" ? .rank : .pearson, repair: repair, location: walker.location(entry.keyNode)))
       }
@@ -320,10 +313,13 @@ extension ScenarioBuilder {
 
       // Who pays.
       let shares = readShares(fields, entry: entry, provenance: provenance)
+      let intervention = walker.entry(fields, "intervention").flatMap { walker.bool($0.value, $0.path, what: "'intervention'") } ?? false
 
       if let basis, let amount, let shares {
-        lines.append(.init(name: entry.key, label: label, basis: basis, amount: amount, shares: shares, arms: arms,
-                           provenance: provenance, location: walker.location(entry.keyNode), priceFactor: factor))
+        var line = Scenario.CostLine(name: entry.key, label: label, basis: basis, amount: amount, shares: shares, arms: arms,
+                                     provenance: provenance, location: walker.location(entry.keyNode), priceFactor: factor)
+        line.intervention = intervention
+        lines.append(line)
       }
     }
     return lines

@@ -77,6 +77,7 @@ final class ScenarioBuilder {
     let costs = readCosts(section("costs"))
     let effects = readEffects(section("effects"), defaultDiscount: discount?.effects ?? 0, defaultTiming: costTiming)
     let correlations = readCorrelations(section("correlations"), parameters: parameters)
+    let analysis = readAnalysis(section("analysis"), parameters: parameters, effects: effects, events: events)
 
     if costTiming == .simpson || effects.contains(where: { $0.timing == .simpson }), let h = horizon, h % 2 != 0 {
       walker.error(section("timing")?.value ?? root, ["timing"], "Simpson's rule needs an even number of cycles; the horizon is \(h)")
@@ -101,6 +102,7 @@ final class ScenarioBuilder {
     scenario.tables = tables.map(\.table)
     scenario.tableSources = Dictionary(tables.map { ($0.table.name, $0.provenance) }, uniquingKeysWith: { a, _ in a })
     scenario.correlations = correlations
+    scenario.analysis = analysis
     return scenario
   }
 

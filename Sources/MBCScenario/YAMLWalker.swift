@@ -196,6 +196,18 @@ final class YAMLWalker {
     return Int(v)
   }
 
+  /// `true`/`false` (also `yes`/`no`).
+  func bool(_ node: Node, _ path: [PathComponent], what: String) -> Bool? {
+    switch string(node, path, what: what) {
+    case "true", "yes": return true
+    case "false", "no": return false
+    case nil: return nil
+    case let text?:
+      error(node, path, "expected \(what): true or false, found '\(text)'")
+      return nil
+    }
+  }
+
   /// A name usable in expressions and output files: a letter or `_`, then letters, digits, `_`.
   func identifier(_ name: String, _ node: Node, _ path: [PathComponent], what: String) -> Bool {
     let scalars = Array(name.unicodeScalars)

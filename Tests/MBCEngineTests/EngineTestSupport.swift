@@ -40,6 +40,11 @@ func meanAndMCSE(_ matrix: [Double], columns: Int, column j: Int) -> (mean: Doub
 struct HandTrace {
   var cost: [[Double]]  // [arm][payer]: municipality, health_insurer, housing_corporation, police_justice
   var events: [[Double]]  // [arm][event]: eviction, admission, nuisance
+  /// [arm][cycle][payer]: the costs of each cycle, discounted and undiscounted.
+  var cycleCost: [[[Double]]] = []
+  var cycleCostUndiscounted: [[[Double]]] = []
+  /// [arm][boundary][state]: expected clients in each state (the trace × N).
+  var occupancy: [[[Double]]] = []
 
   init(clients N: Double = 100, horizon T: Int = 36) {
     let pEngageBZ = 0.15, pEngageUC = 0.02, pEvict = 0.010, rrEvict = 0.306060, pAdmit = 0.020, rrAdmit = 0.510101
@@ -69,7 +74,12 @@ struct HandTrace {
       var c = [0.0, 0, 0, 0]
       var ev = [0.0, 0, 0]
       if bz { c[0] += N * cIntake }
+      var perCycle: [[Double]] = []
+      var perCycleUndiscounted: [[Double]] = []
+      var trace: [[Double]] = []
       for t in 0..<T {
+        let before = c
+        trace.append(pi.map { $0 * N })
         let d = Foundation.pow(1.04, -Double(t) / 12)
         c[0] += N * d * (pi[1] * cBZ + pi[4] * cHomeless + 0.3 * pi[2] * cInCare)
         c[1] += N * d * (pi[3] * cAdmit + 0.7 * pi[2] * cInCare)
@@ -88,9 +98,18 @@ struct HandTrace {
         var next = [Double](repeating: 0, count: 5)
         for s in 0..<5 { for j in 0..<5 { next[j] += pi[s] * p[s][j] } }
         pi = next
+        // Everything in this cycle is discounted with d, so the undiscounted amount is the
+        // discounted one / d (the intake at the start lies in cycle 0, where d = 1).
+        let spent = (0..<4).map { c[$0] - (t == 0 ? [0, 0, 0, 0] : before)[$0] }
+        perCycle.append(spent)
+        perCycleUndiscounted.append(spent.map { $0 / d })
       }
+      trace.append(pi.map { $0 * N })
       cost.append(c)
       events.append(ev)
+      cycleCost.append(perCycle)
+      cycleCostUndiscounted.append(perCycleUndiscounted)
+      occupancy.append(trace)
     }
   }
 }
