@@ -29,6 +29,14 @@ public struct RunMatrix: Sendable {
     self.storage = [Double](repeating: 0, count: count)
   }
 
+  /// A matrix holding `storage` (row-major, `rows * columns` values).
+  public init(rows: Int, columns: Int, storage: [Double]) {
+    precondition(storage.count == rows * columns, "RunMatrix: \(storage.count) values for \(rows) × \(columns)")
+    self.rows = rows
+    self.columns = columns
+    self.storage = storage
+  }
+
   /// The value of metric `column` in run `row`.
   ///
   /// - Complexity: O(1).

@@ -23,6 +23,13 @@ public final class RunSample: @unchecked Sendable {
     run < rows ? storage.baseAddress! + run * columns : nil
   }
 
+  /// Column j of the first `min(runs, rows)` runs, into `out` (resized).
+  public func column(_ j: Int, runs: Int, into out: inout [Double]) {
+    let n = min(runs, rows)
+    if out.count != n { out = [Double](repeating: 0, count: n) }
+    for r in 0..<n { out[r] = storage[r * columns + j] }
+  }
+
   /// The first `min(runs, rows)` runs as a matrix (a copy).
   public func matrix(runs: Int) -> RunMatrix {
     let n = min(runs, rows)
@@ -56,7 +63,7 @@ public final class DetailCollector: Sendable {
 
   /// The number of sample runs that keeps the sample under `bytes` (at least 1,000 runs when
   /// the runs allow, at most `runs` and `preferred`).
-  public static func sampleRuns(layout: DetailLayout, runs: Int, preferred: Int = 20_000, bytes: Double = 256e6) -> Int {
+  public static func sampleRuns(layout: DetailLayout, runs: Int, preferred: Int = 10_000, bytes: Double = 128e6) -> Int {
     let affordable = Int(bytes / (Double(max(layout.count, 1)) * 8))
     return min(runs, min(preferred, max(1000, affordable)))
   }

@@ -80,6 +80,10 @@ final class IndividualEngine {
   var recording = false
   let occupancyChange: UnsafeMutablePointer<Double>  // A·(T+2)·S: +1 where a stay starts, −1 after it ends
   let eventsPerCycle: UnsafeMutablePointer<Double>  // A·E·T: counts of rate events per cycle
+  /// Per (arm, move): its row in `movesPerCycle` when the move has rewards without dimensions, else −1.
+  let rewardedMove: UnsafeMutablePointer<Int>  // A·S·S
+  let rewardedMoves: [Int]  // the (arm·S·S + move) of each row
+  let movesPerCycle: UnsafeMutablePointer<Double>  // rewarded moves × T: moves per cycle (fast path)
 
   init(model: CompiledModel, seed: UInt64) {
     self.model = model
@@ -179,10 +183,18 @@ final class IndividualEngine {
     detail = RunDetail(model: model)
     occupancyChange = buffer(A * (T + 2) * S)
     eventsPerCycle = buffer(A * E * T)
+    let SS = model.stateCount * model.stateCount
+    let rewarded = (0..<(model.armCount * SS)).filter { i in !model.moveContributions[i / SS][i % SS].isEmpty && model.moveRewards[i / SS][i % SS].dimensions.isEmpty }
+    rewardedMoves = rewarded
+    rewardedMove = .allocate(capacity: max(A * S * S, 1))
+    rewardedMove.initialize(repeating: -1, count: max(A * S * S, 1))
+    for (k, i) in rewarded.enumerated() { rewardedMove[i] = k }
+    movesPerCycle = buffer(max(rewarded.count * T, 1))
   }
 
   deinit {
-    for p in [acc, occupancy, eventDiscounted, eventCount, moveCount, weight, prefix, discount, moveWeighted, moveWeight, occupancyChange, eventsPerCycle] { p.deallocate() }
+    for p in [acc, occupancy, eventDiscounted, eventCount, moveCount, weight, prefix, discount, moveWeighted, moveWeight, occupancyChange, eventsPerCycle, movesPerCycle] { p.deallocate() }
+    rewardedMove.deallocate()
     moveKeyed.deallocate()
     for p in [rowBase, rateBase, stateBase, eventBase, moveBase] { p.deallocate() }
     for p in [rowStride, rateStride, stateStride, eventStride, moveStride] { p.deallocate() }
@@ -275,6 +287,7 @@ final class IndividualEngine {
       detail.reset()
       for i in 0..<(A * (T + 2) * S) { occupancyChange[i] = 0 }
       for i in 0..<(A * E * T) { eventsPerCycle[i] = 0 }
+      for i in 0..<(rewardedMoves.count * T) { movesPerCycle[i] = 0 }
     }
     for c in 0..<N {
       let client = drawClient(run: run, client: c)
@@ -316,7 +329,7 @@ final class IndividualEngine {
     // Specialise the loops on whether the arm's tables have dimensions, so that the common
     // time-homogeneous case computes no keys.
     let flags = arms[a]
-    switch (flags.rowsKeyed, flags.rewardsKeyed, flags.simpleMoves && !recording) {
+    switch (flags.rowsKeyed, flags.rewardsKeyed, flags.simpleMoves) {
     case (false, false, true): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Plain.self, Plain.self)
     case (false, false, false): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Plain.self, Keyed.self)
     case (true, false, true): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Plain.self, Plain.self)
@@ -390,6 +403,10 @@ final class IndividualEngine {
           moves[m] += 1
           weighted[m] += weight0[t]
           occ[s] += prefix0[t &+ 1] - prefix0[entered]
+          if recording {
+            let k = rewardedMove[a &* S &* S &+ m]
+            if k >= 0 { movesPerCycle[k &* T &+ t] += 1 }
+          }
         } else {
           // The general case is out of line, which keeps this loop's registers for the
           // generator and the scan.
@@ -540,6 +557,8 @@ final class IndividualEngine {
   /// Completes the run's outputs over time: occupancy from the stays, the state costs of arms
   /// without per-boundary lookups, the costs of events counted per cycle; then ``RunDetail``.
   func writeDetails(into out: UnsafeMutablePointer<Double>) {
+    let P = self.P, S = self.S, T = self.T
+    let rewards = tables.rewards
     for a in 0..<A {
       let change = occupancyChange + a * (T + 2) * S
       let occupancy = detail.occupancy + a * (T + 1) * S
@@ -550,17 +569,37 @@ final class IndividualEngine {
           occupancy[t * S + s] = n
         }
       }
-      if !model.keyedStateRewards[a] {
-        detail.addStateCosts(arm: a) { s in UnsafePointer(tables.rewards + stateBase[a * S + s]) }
+      if !arms[a].rewardsKeyed {
+        // State costs per boundary: Σ_s n_t(s)·cost(s).
+        let stateCost = detail.stateCost + a * (T + 1) * P
+        for s in 0..<S {
+          let cost = rewards + stateBase[a * S + s]
+          for t in 0...T {
+            let n = occupancy[t * S + s]
+            if n == 0 { continue }
+            for p in 0..<P { stateCost[t * P + p] += n * cost[p] }
+          }
+        }
       }
       for e in 0..<E where !eventKeyed[a * E + e] {
-        let cost = tables.rewards + eventBase[a * E + e]
+        let cost = rewards + eventBase[a * E + e]
+        let counts = eventsPerCycle + (a * E + e) * T
+        let eventCost = detail.eventCost + a * T * P
         for t in 0..<T {
-          let k = eventsPerCycle[(a * E + e) * T + t]
+          let k = counts[t]
           if k == 0 { continue }
-          let raw = detail.eventCost + (a * T + t) * P
-          for p in 0..<P { raw[p] += k * cost[p] }
+          for p in 0..<P { eventCost[t * P + p] += k * cost[p] }
         }
+      }
+    }
+    for (k, i) in rewardedMoves.enumerated() {
+      let a = i / (S * S)
+      let cost = tables.rewards + moveBase[i]
+      for t in 0..<T {
+        let n = movesPerCycle[k * T + t]
+        if n == 0 { continue }
+        let raw = detail.moveCost + (a * T + t) * P
+        for p in 0..<P { raw[p] += n * cost[p] }
       }
     }
     detail.write(into: out)

@@ -27,11 +27,13 @@ final class RunDetail {
   let startCost: UnsafeMutablePointer<Double>  // A·P
   /// Scratch: cost per cycle, [basis][arm][cycle][payer or total].
   let cycleCost: UnsafeMutablePointer<Double>
-  /// Per basis: boundary weights ω_b(·d_b), event weights d_t (or 1), move weights w_t.
-  let boundaryWeight: [[Double]], eventWeight: [[Double]], moveWeight: [[Double]]
+  /// [basis][boundary]: ω_b(·d_b); [basis][cycle]: event weights d_t (or 1) and move weights w_t.
+  let boundaryWeight: UnsafeMutablePointer<Double>, eventWeight: UnsafeMutablePointer<Double>, moveWeight: UnsafeMutablePointer<Double>
   /// Boundary b's state costs go to cycles `firstCycle[b]` (fraction `firstShare[b]`) and
   /// `firstCycle[b] + 1` (the rest).
-  let firstCycle: [Int], firstShare: [Double]
+  let firstCycle: UnsafeMutablePointer<Int>, firstShare: UnsafeMutablePointer<Double>
+  /// The model year of each cycle, and the number of cycles up to the end of each year.
+  let yearOfCycle: UnsafeMutablePointer<Int>, cyclesByEndOfYear: UnsafeMutablePointer<Int>
 
   init(model: CompiledModel) {
     let scenario = model.scenario
@@ -49,36 +51,52 @@ final class RunDetail {
     cycleCost = zeroedBuffer(2 * A * T * (P + 1))
     let T = self.T
     let undiscounted = scenario.costTiming.weights(discount: [Double](repeating: 1, count: T + 1))
-    boundaryWeight = [model.boundaryWeights[0], undiscounted]
-    eventWeight = [Array(model.discount[0].prefix(T)), [Double](repeating: 1, count: T)]
-    if model.transitionTiming == .nextBoundary {
-      moveWeight = [(0..<T).map { model.boundaryWeights[0][$0 + 1] }, (0..<T).map { undiscounted[$0 + 1] }]
-    } else {
-      moveWeight = eventWeight
-    }
-    var first = [Int](repeating: 0, count: T + 1)
-    var share = [Double](repeating: 1, count: T + 1)
+    boundaryWeight = zeroedBuffer(2 * (T + 1))
+    eventWeight = zeroedBuffer(2 * max(T, 1))
+    moveWeight = zeroedBuffer(2 * max(T, 1))
     for b in 0...T {
+      boundaryWeight[b] = model.boundaryWeights[0][b]
+      boundaryWeight[T + 1 + b] = undiscounted[b]
+    }
+    for t in 0..<T {
+      eventWeight[t] = model.discount[0][t]
+      eventWeight[T + t] = 1
+      let next = model.transitionTiming == .nextBoundary
+      moveWeight[t] = next ? model.boundaryWeights[0][t + 1] : model.discount[0][t]
+      moveWeight[T + t] = next ? undiscounted[t + 1] : 1
+    }
+    firstCycle = .allocate(capacity: T + 1)
+    firstShare = zeroedBuffer(T + 1)
+    for b in 0...T {
+      var first = b
+      var share = 1.0
       switch scenario.costTiming {
-      case .start: first[b] = min(b, T - 1)
-      case .end: first[b] = max(b - 1, 0)
+      case .start: first = min(b, T - 1)
+      case .end: first = max(b - 1, 0)
       default:
         if b == 0 {
-          first[b] = 0
+          first = 0
         } else if b == T {
-          first[b] = T - 1
+          first = T - 1
         } else {
-          first[b] = b - 1
-          share[b] = 0.5
+          first = b - 1
+          share = 0.5
         }
       }
+      firstCycle[b] = first
+      firstShare[b] = share
     }
-    firstCycle = first
-    firstShare = share
+    yearOfCycle = .allocate(capacity: max(T, 1))
+    yearOfCycle.initialize(from: layout.yearOfCycle, count: T)
+    cyclesByEndOfYear = .allocate(capacity: Y)
+    for y in 0..<Y { cyclesByEndOfYear[y] = layout.yearOfCycle.lastIndex(of: y).map { $0 + 1 } ?? 0 }
   }
 
   deinit {
-    for p in [occupancy, stateCost, eventCost, moveCost, startCost, cycleCost] { p.deallocate() }
+    for p in [occupancy, stateCost, eventCost, moveCost, startCost, cycleCost, boundaryWeight, eventWeight, moveWeight, firstShare] { p.deallocate() }
+    firstCycle.deallocate()
+    yearOfCycle.deallocate()
+    cyclesByEndOfYear.deallocate()
   }
 
   func reset() {
@@ -107,55 +125,64 @@ final class RunDetail {
 
   /// Reduces the accumulators to the run's ``DetailLayout`` vector.
   func write(into detail: UnsafeMutablePointer<Double>) {
-    let layout = self.layout
+    let A = self.A, P = self.P, T = self.T, Y = self.Y, S = self.S
     let W = P + 1
-    for i in 0..<(A * (T + 1) * S) { detail[layout.occupancyBase + i] = occupancy[i] }
-    for i in 0..<(2 * A * T * W) { cycleCost[i] = 0 }
-    for basis in DetailLayout.Basis.allCases {
-      let bi = basis.rawValue
-      let bw = boundaryWeight[bi], ew = eventWeight[bi], mw = moveWeight[bi]
+    let B = 2
+    let occupancyOut = detail + layout.occupancyBase
+    for i in 0..<(A * (T + 1) * S) { occupancyOut[i] = occupancy[i] }
+    for i in 0..<(B * A * T * W) { cycleCost[i] = 0 }
+    // Cycle costs [basis][arm][cycle][payer, total].
+    for bi in 0..<B {
+      let bw = boundaryWeight + bi * (T + 1), ew = eventWeight + bi * T, mw = moveWeight + bi * T
       for a in 0..<A {
         let cc = cycleCost + (bi * A + a) * T * W
         for b in 0...T {
-          let cost = stateCost + (a * (T + 1) + b) * P
           let w = bw[b]
           if w == 0 { continue }
-          let t0 = firstCycle[b]
+          let cost = stateCost + (a * (T + 1) + b) * P
+          let first = cc + firstCycle[b] * W
           let f = firstShare[b]
-          for p in 0..<P {
-            let v = w * cost[p]
-            cc[t0 * W + p] += f * v
-            if f < 1 { cc[(t0 + 1) * W + p] += (1 - f) * v }
+          if f == 1 {
+            for p in 0..<P { first[p] += w * cost[p] }
+          } else {
+            for p in 0..<P {
+              let v = w * cost[p]
+              first[p] += f * v
+              first[W + p] += (1 - f) * v
+            }
           }
         }
+        let events = eventCost + a * T * P, moves = moveCost + a * T * P
         for t in 0..<T {
-          for p in 0..<P {
-            cc[t * W + p] += ew[t] * eventCost[(a * T + t) * P + p] + mw[t] * moveCost[(a * T + t) * P + p]
-          }
+          let row = cc + t * W
+          for p in 0..<P { row[p] += ew[t] * events[t * P + p] + mw[t] * moves[t * P + p] }
         }
         for p in 0..<P { cc[p] += startCost[a * P + p] }
         for t in 0..<T {
+          let row = cc + t * W
           var total = 0.0
-          for p in 0..<P { total += cc[t * W + p] }
-          cc[t * W + P] = total
+          for p in 0..<P { total += row[p] }
+          row[P] = total
         }
-        // Years.
-        for y in 0..<Y { for p in 0...P { detail[layout.cash(arm: a, year: y, payer: p, basis: basis)] = 0 } }
+        // Years: cash[a][y][payer][basis].
+        let cash = detail + layout.cashBase + a * Y * W * B + bi
+        for i in 0..<(Y * W) { cash[i * B] = 0 }
         for t in 0..<T {
-          let y = layout.yearOfCycle[t]
-          for p in 0...P { detail[layout.cash(arm: a, year: y, payer: p, basis: basis)] += cc[t * W + p] }
+          let out = cash + yearOfCycle[t] * W * B
+          let row = cc + t * W
+          for p in 0...P { out[p * B] += row[p] }
         }
       }
-      // Comparisons: net saving per year and payback.
+      // Comparisons: net saving per year, payback.
       let ref = cycleCost + (bi * A + layout.reference) * T * W
+      let refCash = detail + layout.cashBase + layout.reference * Y * W * B + bi
       for (k, a) in layout.comparisons.enumerated() {
-        for y in 0..<Y {
-          for p in 0...P {
-            detail[layout.netCash(comparison: k, year: y, payer: p, basis: basis)] =
-              detail[layout.cash(arm: layout.reference, year: y, payer: p, basis: basis)] - detail[layout.cash(arm: a, year: y, payer: p, basis: basis)]
-          }
-        }
+        let armCash = detail + layout.cashBase + a * Y * W * B + bi
+        let net = detail + layout.netCashBase + k * Y * W * B + bi
+        for i in 0..<(Y * W) { net[i * B] = refCash[i * B] - armCash[i * B] }
         let arm = cycleCost + (bi * A + a) * T * W
+        let paidBack = detail + layout.paidBackBase + k * Y * W * B + bi
+        let payback = detail + layout.paybackBase + k * W * B + bi
         for p in 0...P {
           var cumulative = 0.0
           var lastNotPositive = -1
@@ -163,13 +190,9 @@ final class RunDetail {
             cumulative += ref[t * W + p] - arm[t * W + p]
             if !(cumulative > 0) { lastNotPositive = t }
           }
-          let payback = lastNotPositive == T - 1 ? Double.infinity : Double(lastNotPositive + 2)
-          detail[layout.payback(comparison: k, payer: p, basis: basis)] = payback
-          var lastCycle = -1
-          for y in 0..<Y {
-            while lastCycle + 1 < T && layout.yearOfCycle[lastCycle + 1] == y { lastCycle += 1 }
-            detail[layout.paidBack(comparison: k, year: y, payer: p, basis: basis)] = payback <= Double(lastCycle + 1) ? 1 : 0
-          }
+          let cycles = lastNotPositive == T - 1 ? Double.infinity : Double(lastNotPositive + 2)
+          payback[p * B] = cycles
+          for y in 0..<Y { paidBack[(y * W + p) * B] = cycles <= Double(cyclesByEndOfYear[y]) ? 1 : 0 }
         }
       }
     }

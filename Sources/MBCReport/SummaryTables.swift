@@ -9,7 +9,7 @@ public enum SummaryTables {
   public static func summary(_ results: ResultSet) -> CSVTable {
     var table = CSVTable(header: [
       "metric", "arm", "versus", "payer", "event", "effect", "unit", "mean", "sd", "mcse", "ci95_low", "ci95_high",
-      "p2_5", "p50", "p97_5", "p_positive", "runs", "seed",
+      "p2_5", "p50", "p97_5", "p_positive", "runs", "runs_to_halve_mcse", "seed",
     ])
     for (column, s) in zip(results.layout.columns, results.summaries) {
       table.append([
@@ -18,7 +18,7 @@ public enum SummaryTables {
         column.effect.map(CSVTable.Field.text) ?? .missing, .text(results.unit(of: column)),
         .number(s.mean), .number(s.sd), .number(s.mcse), .number(s.ciLow), .number(s.ciHigh),
         .number(s.p2_5), .number(s.p50), .number(s.p97_5), .number(s.pPositive),
-        .integer(s.count), .text(String(results.run.seed)),
+        .integer(s.count), .integer(4 * s.count), .text(String(results.run.seed)),
       ])
     }
     return table

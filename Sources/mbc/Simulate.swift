@@ -18,21 +18,35 @@ extension MBC {
         arm with the same random numbers per client (common random numbers). Results are
         identical for any --threads with the same --seed.
 
-        Writes to --out: summary.csv, incremental.csv, inputs.csv, manifest.json, report.html
-        (and runs.csv with --save-runs). Files are replaced atomically; Ctrl-C leaves none half
-        written.
+        Writes to --out: summary.csv, incremental.csv, ledger.csv, trace.csv, cashflow.csv,
+        payback.csv, inputs.csv, manifest.json, report.html (and runs.csv with --keep-runs);
+        docs/outputs.md explains every column. Files are replaced atomically; Ctrl-C leaves none
+        half written.
+
+        With --precision the runs go on in batches until the relative Monte Carlo standard
+        error of the main result (--precision-metric, default the total net saving of the first
+        arm against the reference) is below the target, or --runs (default then 1e6) is
+        reached. Runs are numbered as always, so the results equal those of --runs with the
+        number of runs it stopped at.
 
         Examples:
           mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4
           mbc simulate Scenarios/outreach-ref.yaml --runs 1e6 --seed 7 --threads 2
-          mbc simulate my.yaml --runs 1_000 --out results/try --save-runs --quiet
+          mbc simulate Scenarios/bemoeizorg.yaml --precision 0.01
+          mbc simulate my.yaml --runs 1_000 --out results/try --keep-runs --quiet
         """)
 
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(help: ArgumentHelp("Number of Monte Carlo runs: 1000, 1_000 or 1e3 (whole numbers only; default 10000).", valueName: "n"), transform: RunCount.transform)
-    var runs: RunCount = RunCount(10_000)
+    @Option(help: ArgumentHelp("Number of Monte Carlo runs: 1000, 1_000 or 1e3 (whole numbers only; default 10000); with --precision, the most runs (default 1e6).", valueName: "n"), transform: RunCount.transform)
+    var runs: RunCount?
+
+    @Option(help: ArgumentHelp("Stop when the relative Monte Carlo standard error of the main result is below this (e.g. 0.01 for 1%).", valueName: "fraction"))
+    var precision: Double?
+
+    @Option(help: ArgumentHelp("The metric --precision watches (a column name of runs.csv, e.g. net_saving.BZ.total).", valueName: "name"))
+    var precisionMetric: String?
 
     @Option(help: ArgumentHelp("Seed of the random streams; the same seed gives the same results.", valueName: "n"))
     var seed: UInt64 = 1
@@ -46,8 +60,8 @@ extension MBC {
     @Option(help: ArgumentHelp("individual (microsimulation) or cohort (expected-value Markov trace); default: the scenario's 'engine'.", valueName: "kind"))
     var engine: EngineKind?
 
-    @Flag(help: "Also write runs.csv with every metric of every run.")
-    var saveRuns = false
+    @Flag(name: [.customLong("keep-runs"), .customLong("save-runs")], help: "Also write runs.csv: the parameter draws and every metric of every run.")
+    var keepRuns = false
 
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
@@ -55,6 +69,12 @@ extension MBC {
     func validate() throws {
       guard (1...1024).contains(threads) else {
         throw ValidationError("--threads must be between 1 and 1024, not \(threads).")
+      }
+      if let precision, !(precision > 0 && precision < 1) {
+        throw ValidationError("--precision is a relative standard error between 0 and 1 (e.g. 0.01 for 1%), not \(precision).")
+      }
+      if precisionMetric != nil && precision == nil {
+        throw ValidationError("--precision-metric needs --precision.")
       }
     }
 
@@ -69,35 +89,43 @@ extension MBC {
       let hash = SHA256.hex(of: bytes)
       let outDirectory = out ?? "results/\(loaded.name)"
       try checkOutputDirectory(outDirectory)
-      let runCount = runs.value
+      let maxRuns = runs?.value ?? (precision != nil ? 1_000_000 : 10_000)
       let layout = model.layout
-      let matrixBytes = Double(runCount) * Double(layout.count) * 8
+      let simulation = Simulation(model: model, seed: seed, threads: threads, engine: engine)
+      let parameterRuns = keepRuns ? maxRuns : min(maxRuns, Self.parameterSampleRuns)
+      let perRun = Double(layout.count) * 8 + (keepRuns ? Double(model.parameterValueCount) * 8 : 0)
       let physical = Double(ProcessInfo.processInfo.physicalMemory)
-      if matrixBytes > 0.5 * physical {
-        printError("error: --runs \(runCount) keeps \(layout.count) values per run (\(gigabytes(matrixBytes)) GB); this machine has \(gigabytes(physical)) GB of memory. Use fewer runs.")
+      if Double(maxRuns) * perRun > 0.5 * physical {
+        printError("error: --runs \(maxRuns) keeps \(layout.count)\(keepRuns ? " + \(model.parameterValueCount)" : "") values per run (\(gigabytes(Double(maxRuns) * perRun)) GB); this machine has \(gigabytes(physical)) GB of memory. Use fewer runs.")
         throw MBCExit.usageError
+      }
+      var precisionColumn: Int?
+      if precision != nil {
+        precisionColumn = try resolvePrecisionMetric(model)
       }
       clock.lap("load")
 
       // Simulate.
-      let simulation = Simulation(model: model, seed: seed, threads: threads, engine: engine)
       if let reason = Simulation.unsupportedReason(model, engine: simulation.engine) {
         printError("\(scenario): error: \(reason)")
         throw MBCExit.usageError
       }
       if !quiet {
-        printError("mbc \(MBC.version): \(loaded.name): \(grouped(runCount)) runs × \(loaded.clients) clients × \(loaded.horizon) \(loaded.cycle.rawValue)s × \(loaded.arms.count) arms, \(simulation.engine.rawValue) engine, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
+        let count = precision.map { "up to \(grouped(maxRuns)) runs (until the relative MCSE of \(layout.columns[precisionColumn!].name) is below \(percent($0)))" } ?? "\(grouped(maxRuns)) runs"
+        printError("mbc \(MBC.version): \(loaded.name): \(count) × \(loaded.clients) clients × \(loaded.horizon) \(loaded.cycle.rawValue)s × \(loaded.arms.count) arms, \(simulation.engine.rawValue) engine, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
       }
       let cancellation = CancellationFlag()
       Interrupts.install(cancellation: cancellation)
-      let progress = SimulationProgress()
-      let reporter = ProgressLine(total: runCount, progress: progress, enabled: !quiet && isatty(STDERR_FILENO) == 1)
-      var matrix = RunMatrix(rows: runCount, columns: layout.count)
+      let session = SimulationSession(simulation: simulation, maxRuns: maxRuns, details: ProcessInfo.processInfo.environment["MBC_NODETAIL"] == nil, parameterRuns: parameterRuns)
       do {
-        reporter.start()
-        defer { reporter.finish() }
-        try matrix.storage.withUnsafeMutableBufferPointer { (buffer) throws(SimulationError) in
-          try simulation.run(runs: runCount, into: buffer, progress: progress, cancellation: cancellation)
+        if let precision, let precisionColumn {
+          try runToPrecision(session, target: precision, column: precisionColumn, cancellation: cancellation)
+        } else {
+          let progress = SimulationProgress()
+          let reporter = ProgressLine(total: maxRuns, progress: progress, enabled: !quiet && isatty(STDERR_FILENO) == 1)
+          reporter.start()
+          defer { reporter.finish() }
+          try session.extend(to: maxRuns, progress: progress, cancellation: cancellation)
         }
       } catch .cancelled {
         printError("mbc: interrupted; no results were written.")
@@ -107,11 +135,15 @@ extension MBC {
         printError("  (the parameters drawn in that run make the model invalid; reproduce with --seed \(seed))")
         throw MBCExit.runtimeError
       }
+      let runCount = session.runs
       let simulateSeconds = clock.lap("simulate")
 
       // Aggregate.
+      let matrix = session.takeMatrix()
       let moments = Aggregation.moments(of: matrix)
       let summaries = Summaries.summarize(matrix, moments: moments)
+      if session.details == nil { return }
+      var time = TimeTables.Columns(session.details!, runs: runCount)
       clock.lap("aggregate")
       if cancellation.isSet {
         printError("mbc: interrupted; no results were written.")
@@ -124,8 +156,8 @@ extension MBC {
         seed: seed, runs: runCount, threads: threads, engine: simulation.engine.rawValue, blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)",
         startedAt: ISO8601DateFormatter().string(from: started), timings: clock.laps, clientCyclesPerRun: simulation.clientCyclesPerRun)
       var results = ResultSet(scenario: loaded, layout: layout, summaries: summaries, moments: moments, run: info)
-      var files = ["summary.csv", "incremental.csv", "inputs.csv", "report.html"]
-      if saveRuns { files.append("runs.csv") }
+      var files = ["summary.csv", "incremental.csv", "trace.csv", "cashflow.csv", "payback.csv", "inputs.csv", "report.html"]
+      if keepRuns { files.append("runs.csv") }
       files.append("manifest.json")
       let baseCase = (try? BaseCase.parameterValues(model)) ?? []
       Interrupts.writing.withLock { $0 = true }
@@ -133,9 +165,14 @@ extension MBC {
         func path(_ f: String) -> String { (outDirectory as NSString).appendingPathComponent(f) }
         try AtomicFile.write(SummaryTables.summary(results).text, to: path("summary.csv"))
         try AtomicFile.write(SummaryTables.incremental(results).text, to: path("incremental.csv"))
+        try AtomicFile.write(TimeTables.trace(&time, scenario: loaded, seed: seed).text, to: path("trace.csv"))
+        try AtomicFile.write(TimeTables.cashflow(&time, scenario: loaded, seed: seed).text, to: path("cashflow.csv"))
+        try AtomicFile.write(TimeTables.payback(time, scenario: loaded, seed: seed).text, to: path("payback.csv"))
         try AtomicFile.write(SummaryTables.inputs(results, baseCase: baseCase).text, to: path("inputs.csv"))
         try AtomicFile.write(HTMLReport.render(results, matrix: matrix), to: path("report.html"))
-        if saveRuns { try RunsTable.write(matrix, layout: layout, seed: seed, to: path("runs.csv")) }
+        if keepRuns {
+          try RunsTable.write(matrix, layout: layout, parameters: session.parameters!.matrix(runs: runCount), parameterNames: model.parameterValueNames, seed: seed, to: path("runs.csv"))
+        }
         clock.lap("write")
         results.run.timings = clock.laps
         try AtomicFile.write(Manifest(results, outputs: files).json(), to: path("manifest.json"))
@@ -147,6 +184,50 @@ extension MBC {
 
       if !quiet {
         printSummary(results, simulateSeconds: simulateSeconds, clientCycles: simulation.clientCyclesPerRun, outDirectory: outDirectory, files: files)
+      }
+    }
+
+    /// Parameter draws kept for the partial value of information (all runs with --keep-runs).
+    static let parameterSampleRuns = 10_000
+
+    /// The column --precision watches: --precision-metric, or the total net saving of the
+    /// first arm against the reference (the first column when there is a single arm).
+    private func resolvePrecisionMetric(_ model: CompiledModel) throws -> Int {
+      let layout = model.layout
+      if let name = precisionMetric {
+        if let j = layout.index(of: name) { return j }
+        let names = layout.columns.map(\.name)
+        let close = names.min { Self.distance(name, $0) < Self.distance(name, $1) }
+        printError("error: --precision-metric: no metric '\(name)'\(close.map { "; did you mean '\($0)'?" } ?? ""); the metrics are the columns of runs.csv, e.g. \(names.prefix(3).joined(separator: ", "))")
+        throw MBCExit.usageError
+      }
+      return layout.columns.firstIndex { $0.kind == .netSaving && $0.payer == "total" } ?? layout.index(of: "cost.\(model.scenario.arms[0].name).total") ?? 0
+    }
+
+    private static func distance(_ a: String, _ b: String) -> Int {
+      let common = zip(a, b).prefix { $0 == $1 }.count
+      return max(a.count, b.count) - common
+    }
+
+    /// Runs batches until the relative MCSE of `column` is below `target` or the session's
+    /// maximum is reached; reports each batch on standard error.
+    private func runToPrecision(_ session: SimulationSession, target: Double, column: Int, cancellation: CancellationFlag) throws(SimulationError) {
+      let chunk = session.simulation.chunkSize
+      var next = min(session.maxRuns, (1000 + chunk - 1) / chunk * chunk)
+      while true {
+        try session.extend(to: next, cancellation: cancellation)
+        let (mean, mcse) = session.meanAndMCSE(column: column)
+        let relative = mcse / abs(mean)
+        let reached = relative <= target
+        if !quiet {
+          printError("  \(grouped(session.runs)) runs: mean \(grouped(mean)), MCSE \(grouped(mcse)) (\(relative.isFinite ? percent(relative) : "undefined: the mean is 0")\(reached ? ", target reached" : ""))")
+        }
+        if reached { return }
+        if session.runs >= session.maxRuns {
+          printError("warning: the relative MCSE is \(relative.isFinite ? percent(relative) : "undefined") after \(grouped(session.runs)) runs, above the target \(percent(target)); raise --runs to allow more runs\(abs(mean) < 3 * mcse ? " (the mean is within 3 MCSE of 0, so a relative precision may not be reachable)" : "")")
+          return
+        }
+        next = session.nextRunCount(relative: relative, target: target)
       }
     }
 
@@ -203,6 +284,8 @@ struct PhaseClock {
 func grouped(_ v: Double) -> String { Formatting.grouped(v) }
 
 func grouped(_ n: Int) -> String { Formatting.grouped(Double(n)) }
+
+func percent(_ fraction: Double) -> String { String(format: "%.3g%%", fraction * 100) }
 
 func gigabytes(_ bytes: Double) -> String { String(format: "%.1f", bytes / 1_073_741_824) }
 
