@@ -24,3 +24,10 @@ void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *inf
 void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
              double *w, double *work, const int *lwork, int *iwork, const int *liwork,
              int *info, size_t jobz_len, size_t uplo_len);
+
+// dgelsd_ (least squares by the SVD, divide and conquer) is reference LAPACK compiled by
+// gfortran, like dsyevd_, but it has no CHARACTER argument, so there is no hidden length to pass:
+// the prototype below is the complete gfortran ABI of the routine.
+void dgelsd_(const int *m, const int *n, const int *nrhs, double *a, const int *lda, double *b,
+             const int *ldb, double *s, const double *rcond, int *rank, double *work,
+             const int *lwork, int *iwork, int *info);

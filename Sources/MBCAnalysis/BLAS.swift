@@ -284,6 +284,121 @@ public enum BLAS {
     return Int(info)
   }
 
+  /// Minimum-norm least-squares solution of `A·X ≈ B` by the singular value decomposition (LAPACK
+  /// `dgelsd`, divide and conquer), with the effective rank of A.
+  ///
+  /// Minimises ‖B − A·X‖ (Frobenius: each column of B is its own problem) over X, and among the
+  /// minimisers takes the one of least norm, for A of any shape and rank. Singular values
+  /// `σᵢ ≤ rcond·σ₁` are treated as zero, so the returned `rank` is the number of singular values
+  /// above that threshold: an exactly or numerically rank-deficient A (a column that is a linear
+  /// combination of others) comes back with `rank < min(rows, columns)`, and the solution is then
+  /// the minimum-norm one, which leaves the fitted values `A·X` (the orthogonal projection of B on
+  /// the column space of A) well defined.
+  ///
+  /// A is row-major `rows × columns` and is not modified: LAPACK is column-major and overwrites
+  /// its input, so the wrapper copies A and B into column-major work arrays (O(rows · (columns +
+  /// rightHandSides)) extra memory, small beside the factorisation). B is row-major
+  /// `rows × rightHandSides`; `solution` receives X, row-major `columns × rightHandSides`. The
+  /// workspace is sized by LAPACK's own query (`lwork = −1`). `dgelsd_` has no `CHARACTER`
+  /// argument, hence no hidden length argument (see `shim.h`).
+  ///
+  /// Empty problems (`rows == 0` or `columns == 0`) give X = 0 and rank 0 without calling LAPACK.
+  ///
+  /// - Parameters:
+  ///   - a: `rows * columns` elements, row-major, finite (LAPACK promises nothing for NaN).
+  ///   - b: `rows * rightHandSides` elements, row-major, finite.
+  ///   - solution: `columns * rightHandSides` elements, overwritten.
+  ///   - singularValues: `min(rows, columns)` elements, overwritten with σ₁ ≥ σ₂ ≥ … ≥ 0, so that
+  ///     the 2-norm condition number of A is `σ₁ / σ_rank`.
+  ///   - rcond: Relative threshold below which singular values count as zero. Default −1, which
+  ///     means `ε·max(rows, columns)` with ε = `Double.ulpOfOne` (the rounding error of the SVD is
+  ///     of order ε·max(rows, columns)·σ₁, so smaller singular values are indistinguishable from
+  ///     zero; NumPy's `lstsq` uses the same default).
+  /// - Returns: The effective `rank`, and LAPACK's `info`: 0 on success; `i > 0` when the SVD
+  ///   failed to converge (`i` off-diagonal elements of an intermediate bidiagonal form did not
+  ///   converge to zero).
+  /// - Complexity: O(rows · columns · min(rows, columns)) for the factorisation, plus
+  ///   O(rows · columns · rightHandSides).
+  public static func gelsd(
+    _ a: UnsafeBufferPointer<Double>, rows: Int, columns: Int,
+    b: UnsafeBufferPointer<Double>, rightHandSides: Int,
+    solution: UnsafeMutableBufferPointer<Double>,
+    singularValues: UnsafeMutableBufferPointer<Double>, rcond: Double = -1
+  ) -> (rank: Int, info: Int) {
+    useSingleThread()
+    var m = blasInt(rows, "gelsd", "rows")
+    var n = blasInt(columns, "gelsd", "columns")
+    var nrhs = blasInt(rightHandSides, "gelsd", "rightHandSides")
+    precondition(
+      a.count == rows * columns,
+      "BLAS.gelsd: A has \(a.count) elements, expected rows × columns = \(rows) × \(columns)")
+    precondition(
+      b.count == rows * rightHandSides,
+      "BLAS.gelsd: B has \(b.count) elements, expected \(rows) × \(rightHandSides)")
+    precondition(
+      solution.count == columns * rightHandSides,
+      "BLAS.gelsd: solution has \(solution.count) elements, expected \(columns) × "
+        + "\(rightHandSides)")
+    precondition(
+      singularValues.count == min(rows, columns),
+      "BLAS.gelsd: singularValues has \(singularValues.count) elements, expected "
+        + "min(rows, columns) = \(min(rows, columns))")
+    solution.update(repeating: 0)
+    guard rows > 0, columns > 0 else { return (0, 0) }
+
+    // Column-major copies: A is rows × columns (lda = rows); B needs max(rows, columns) rows
+    // (ldb), because LAPACK returns X (columns × nrhs) in its first `columns` rows.
+    let ldbCount = max(rows, columns)
+    var lda = m
+    var ldb = Int32(ldbCount)
+    var aColumnMajor = [Double](repeating: 0, count: rows * columns)
+    var bColumnMajor = [Double](repeating: 0, count: ldbCount * max(rightHandSides, 1))
+    for i in 0..<rows {
+      for j in 0..<columns { aColumnMajor[j * rows + i] = a[i * columns + j] }
+      for j in 0..<rightHandSides { bColumnMajor[j * ldbCount + i] = b[i * rightHandSides + j] }
+    }
+    var threshold = rcond < 0 ? Double.ulpOfOne * Double(ldbCount) : rcond
+    var rank: Int32 = 0
+    var info: Int32 = 0
+
+    // Workspace query: the optimal lwork comes back in work[0], the minimal liwork in iwork[0].
+    var workSize = 0.0
+    var iworkSize: Int32 = 0
+    var query: Int32 = -1
+    aColumnMajor.withUnsafeMutableBufferPointer { aBuffer in
+      bColumnMajor.withUnsafeMutableBufferPointer { bBuffer in
+        dgelsd_(
+          &m, &n, &nrhs, aBuffer.baseAddress, &lda, bBuffer.baseAddress, &ldb,
+          singularValues.baseAddress, &threshold, &rank, &workSize, &query, &iworkSize, &info)
+      }
+    }
+    precondition(info == 0, "BLAS.gelsd: dgelsd workspace query rejected argument \(-info)")
+    var lwork = Int32(workSize.rounded(.up))
+    var work = [Double](repeating: 0, count: Int(max(lwork, 1)))
+    var iwork = [Int32](repeating: 0, count: Int(max(iworkSize, 1)))
+    aColumnMajor.withUnsafeMutableBufferPointer { aBuffer in
+      bColumnMajor.withUnsafeMutableBufferPointer { bBuffer in
+        work.withUnsafeMutableBufferPointer { workBuffer in
+          iwork.withUnsafeMutableBufferPointer { iworkBuffer in
+            dgelsd_(
+              &m, &n, &nrhs, aBuffer.baseAddress, &lda, bBuffer.baseAddress, &ldb,
+              singularValues.baseAddress, &threshold, &rank, workBuffer.baseAddress, &lwork,
+              iworkBuffer.baseAddress, &info)
+          }
+        }
+      }
+    }
+    precondition(info >= 0, "BLAS.gelsd: dgelsd rejected argument \(-info)")
+    if info == 0 {
+      for i in 0..<columns {
+        for j in 0..<rightHandSides {
+          solution[i * rightHandSides + j] = bColumnMajor[j * ldbCount + i]
+        }
+      }
+    }
+    return (Int(rank), Int(info))
+  }
+
   // MARK: - Array conveniences
 
   /// ``gemv(_:rows:columns:transposeA:x:y:alpha:beta:)`` on arrays.
@@ -346,6 +461,24 @@ public enum BLAS {
     a.withUnsafeMutableBufferPointer { aBuffer in
       eigenvalues.withUnsafeMutableBufferPointer { wBuffer in
         syevd(aBuffer, order: order, eigenvalues: wBuffer, computeVectors: computeVectors)
+      }
+    }
+  }
+
+  /// ``gelsd(_:rows:columns:b:rightHandSides:solution:singularValues:rcond:)`` on arrays.
+  public static func gelsd(
+    _ a: [Double], rows: Int, columns: Int, b: [Double], rightHandSides: Int,
+    solution: inout [Double], singularValues: inout [Double], rcond: Double = -1
+  ) -> (rank: Int, info: Int) {
+    a.withUnsafeBufferPointer { aBuffer in
+      b.withUnsafeBufferPointer { bBuffer in
+        solution.withUnsafeMutableBufferPointer { xBuffer in
+          singularValues.withUnsafeMutableBufferPointer { sBuffer in
+            gelsd(
+              aBuffer, rows: rows, columns: columns, b: bBuffer, rightHandSides: rightHandSides,
+              solution: xBuffer, singularValues: sBuffer, rcond: rcond)
+          }
+        }
       }
     }
   }
