@@ -557,49 +557,53 @@ final class IndividualEngine {
   /// Completes the run's outputs over time: occupancy from the stays, the state costs of arms
   /// without per-boundary lookups, the costs of events counted per cycle; then ``RunDetail``.
   func writeDetails(into out: UnsafeMutablePointer<Double>) {
-    let P = self.P, S = self.S, T = self.T
+    let P = self.P, S = self.S, T = self.T, E = self.E
     let rewards = tables.rewards
     for a in 0..<A {
-      let change = occupancyChange + a * (T + 2) * S
-      let occupancy = detail.occupancy + a * (T + 1) * S
+      let change = occupancyChange + a &* (T &+ 2) &* S
+      let occupancy = detail.occupancy + a &* (T &+ 1) &* S
       for s in 0..<S {
         var n = 0.0
-        for t in 0...T {
-          n += change[t * S + s]
-          occupancy[t * S + s] = n
+        var i = s
+        for _ in 0...T {
+          n += change[i]
+          occupancy[i] = n
+          i &+= S
         }
       }
       if !arms[a].rewardsKeyed {
         // State costs per boundary: Σ_s n_t(s)·cost(s).
-        let stateCost = detail.stateCost + a * (T + 1) * P
+        let stateCost = detail.stateCost + a &* (T &+ 1) &* P
         for s in 0..<S {
-          let cost = rewards + stateBase[a * S + s]
+          let cost = rewards + stateBase[a &* S &+ s]
           for t in 0...T {
-            let n = occupancy[t * S + s]
+            let n = occupancy[t &* S &+ s]
             if n == 0 { continue }
-            for p in 0..<P { stateCost[t * P + p] += n * cost[p] }
+            let row = stateCost + t &* P
+            for p in 0..<P { row[p] += n * cost[p] }
           }
         }
       }
-      for e in 0..<E where !eventKeyed[a * E + e] {
-        let cost = rewards + eventBase[a * E + e]
-        let counts = eventsPerCycle + (a * E + e) * T
-        let eventCost = detail.eventCost + a * T * P
+      for e in 0..<E where !eventKeyed[a &* E &+ e] {
+        let cost = rewards + eventBase[a &* E &+ e]
+        let counts = eventsPerCycle + (a &* E &+ e) &* T
+        let eventCost = detail.eventCost + a &* T &* P
         for t in 0..<T {
           let k = counts[t]
           if k == 0 { continue }
-          for p in 0..<P { eventCost[t * P + p] += k * cost[p] }
+          let row = eventCost + t &* P
+          for p in 0..<P { row[p] += k * cost[p] }
         }
       }
     }
     for (k, i) in rewardedMoves.enumerated() {
-      let a = i / (S * S)
-      let cost = tables.rewards + moveBase[i]
+      let a = i / (S &* S)
+      let cost = rewards + moveBase[i]
       for t in 0..<T {
-        let n = movesPerCycle[k * T + t]
+        let n = movesPerCycle[k &* T &+ t]
         if n == 0 { continue }
-        let raw = detail.moveCost + (a * T + t) * P
-        for p in 0..<P { raw[p] += n * cost[p] }
+        let row = detail.moveCost + (a &* T &+ t) &* P
+        for p in 0..<P { row[p] += n * cost[p] }
       }
     }
     detail.write(into: out)

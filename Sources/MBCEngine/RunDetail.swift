@@ -126,20 +126,20 @@ final class RunDetail {
   /// Reduces the accumulators to the run's ``DetailLayout`` vector.
   func write(into detail: UnsafeMutablePointer<Double>) {
     let A = self.A, P = self.P, T = self.T, Y = self.Y, S = self.S
-    let W = P + 1
+    let W = P &+ 1
     let B = 2
     let occupancyOut = detail + layout.occupancyBase
-    for i in 0..<(A * (T + 1) * S) { occupancyOut[i] = occupancy[i] }
-    for i in 0..<(B * A * T * W) { cycleCost[i] = 0 }
+    for i in 0..<(A &* (T &+ 1) &* S) { occupancyOut[i] = occupancy[i] }
+    for i in 0..<(B &* A &* T &* W) { cycleCost[i] = 0 }
     // Cycle costs [basis][arm][cycle][payer, total].
     for bi in 0..<B {
-      let bw = boundaryWeight + bi * (T + 1), ew = eventWeight + bi * T, mw = moveWeight + bi * T
+      let bw = boundaryWeight + bi &* (T &+ 1), ew = eventWeight + bi &* T, mw = moveWeight + bi &* T
       for a in 0..<A {
-        let cc = cycleCost + (bi * A + a) * T * W
+        let cc = cycleCost + (bi &* A &+ a) &* T &* W
         for b in 0...T {
           let w = bw[b]
           if w == 0 { continue }
-          let cost = stateCost + (a * (T + 1) + b) * P
+          let cost = stateCost + (a &* (T &+ 1) &+ b) &* P
           let first = cc + firstCycle[b] * W
           let f = firstShare[b]
           if f == 1 {
@@ -148,51 +148,51 @@ final class RunDetail {
             for p in 0..<P {
               let v = w * cost[p]
               first[p] += f * v
-              first[W + p] += (1 - f) * v
+              first[W &+ p] += (1 - f) * v
             }
           }
         }
-        let events = eventCost + a * T * P, moves = moveCost + a * T * P
+        let events = eventCost + a &* T &* P, moves = moveCost + a &* T &* P
         for t in 0..<T {
-          let row = cc + t * W
-          for p in 0..<P { row[p] += ew[t] * events[t * P + p] + mw[t] * moves[t * P + p] }
+          let row = cc + t &* W
+          for p in 0..<P { row[p] += ew[t] * events[t &* P &+ p] + mw[t] * moves[t &* P &+ p] }
         }
-        for p in 0..<P { cc[p] += startCost[a * P + p] }
+        for p in 0..<P { cc[p] += startCost[a &* P &+ p] }
         for t in 0..<T {
-          let row = cc + t * W
+          let row = cc + t &* W
           var total = 0.0
           for p in 0..<P { total += row[p] }
           row[P] = total
         }
         // Years: cash[a][y][payer][basis].
-        let cash = detail + layout.cashBase + a * Y * W * B + bi
-        for i in 0..<(Y * W) { cash[i * B] = 0 }
+        let cash = detail + (layout.cashBase &+ a &* Y &* W &* B &+ bi)
+        for i in 0..<(Y &* W) { cash[i &* B] = 0 }
         for t in 0..<T {
-          let out = cash + yearOfCycle[t] * W * B
-          let row = cc + t * W
-          for p in 0...P { out[p * B] += row[p] }
+          let out = cash + yearOfCycle[t] * W &* B
+          let row = cc + t &* W
+          for p in 0...P { out[p &* B] += row[p] }
         }
       }
       // Comparisons: net saving per year, payback.
-      let ref = cycleCost + (bi * A + layout.reference) * T * W
-      let refCash = detail + layout.cashBase + layout.reference * Y * W * B + bi
+      let ref = cycleCost + (bi &* A &+ layout.reference) &* T &* W
+      let refCash = detail + (layout.cashBase &+ layout.reference &* Y &* W &* B &+ bi)
       for (k, a) in layout.comparisons.enumerated() {
-        let armCash = detail + layout.cashBase + a * Y * W * B + bi
-        let net = detail + layout.netCashBase + k * Y * W * B + bi
-        for i in 0..<(Y * W) { net[i * B] = refCash[i * B] - armCash[i * B] }
-        let arm = cycleCost + (bi * A + a) * T * W
-        let paidBack = detail + layout.paidBackBase + k * Y * W * B + bi
-        let payback = detail + layout.paybackBase + k * W * B + bi
+        let armCash = detail + (layout.cashBase &+ a &* Y &* W &* B &+ bi)
+        let net = detail + (layout.netCashBase &+ k &* Y &* W &* B &+ bi)
+        for i in 0..<(Y &* W) { net[i &* B] = refCash[i &* B] - armCash[i &* B] }
+        let arm = cycleCost + (bi &* A &+ a) &* T &* W
+        let paidBack = detail + (layout.paidBackBase &+ k &* Y &* W &* B &+ bi)
+        let payback = detail + (layout.paybackBase &+ k &* W &* B &+ bi)
         for p in 0...P {
           var cumulative = 0.0
           var lastNotPositive = -1
           for t in 0..<T {
-            cumulative += ref[t * W + p] - arm[t * W + p]
+            cumulative += ref[t &* W &+ p] - arm[t &* W &+ p]
             if !(cumulative > 0) { lastNotPositive = t }
           }
-          let cycles = lastNotPositive == T - 1 ? Double.infinity : Double(lastNotPositive + 2)
-          payback[p * B] = cycles
-          for y in 0..<Y { paidBack[(y * W + p) * B] = cycles <= Double(cyclesByEndOfYear[y]) ? 1 : 0 }
+          let cycles = lastNotPositive == T - 1 ? Double.infinity : Double(lastNotPositive &+ 2)
+          payback[p &* B] = cycles
+          for y in 0..<Y { paidBack[(y &* W &+ p) &* B] = cycles <= Double(cyclesByEndOfYear[y]) ? 1 : 0 }
         }
       }
     }

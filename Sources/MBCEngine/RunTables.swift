@@ -58,6 +58,10 @@ final class RunTables {
   let derived: FlatList<Derived>  // 1 group
   let overrides: FlatList<Override>  // per arm
   let overridden: UnsafeMutablePointer<Bool>  // [arm][slot]
+  /// Parameters held at a value in every run (a threshold analysis): [slot] and their values.
+  let pinned: UnsafeMutablePointer<Bool>
+  private(set) var pins: UnsafeMutablePointer<(slot: Int, value: Double)>
+  private(set) var pinCount = 0
   let moves: FlatList<Move>  // per (arm, state)
   let ratePrograms: FlatList<Ref>  // per (event, state)
   let shareLines: FlatList<Share>  // per cost line
@@ -161,6 +165,9 @@ final class RunTables {
     overridden = .allocate(capacity: max(A * n, 1))
     overridden.initialize(repeating: false, count: max(A * n, 1))
     for (a, list) in model.overrides.enumerated() { for o in list { overridden[a * n + o.slot] = true } }
+    pinned = .allocate(capacity: max(n, 1))
+    pinned.initialize(repeating: false, count: max(n, 1))
+    pins = .allocate(capacity: 1)
     moves = FlatList(moveIdx.map { $0.map { Move(to: $0.to, ref: refs[$0.i]) } })
     ratePrograms = FlatList(rateIdx.map { $0.map { refs[$0] } })
     shareLines = FlatList(shareIdx.map { $0.map { Share(payer: $0.payer, ref: refs[$0.i]) } })
@@ -200,6 +207,8 @@ final class RunTables {
     derived.deallocate()
     overrides.deallocate()
     overridden.deallocate()
+    pinned.deallocate()
+    pins.deallocate()
     moves.deallocate()
     ratePrograms.deallocate()
     shareLines.deallocate()
@@ -241,8 +250,20 @@ final class RunTables {
         base[c.slots[i]] = c.distributions[i].quantile(StandardNormal.cdf(z[n + i])) * c.factors[i]
       }
     }
+    for i in 0..<pinCount { base[pins[i].slot] = pins[i].value }
     try evaluateDerived(base, run: run, arm: -1)
     try applyArms(run: run)
+  }
+
+  /// Holds parameters (by slot) at the given values in every run: they are neither drawn nor
+  /// computed from other parameters. Arms that set the parameter still override it.
+  func pin(_ values: [(slot: Int, value: Double)]) {
+    for i in 0..<pinCount { pinned[pins[i].slot] = false }
+    pins.deallocate()
+    pins = .allocate(capacity: max(values.count, 1))
+    pins.initialize(from: values, count: values.count)
+    pinCount = values.count
+    for v in values { pinned[v.slot] = true }
   }
 
   /// Sets every drawn parameter to the mean of its distribution (the deterministic base case).
@@ -250,13 +271,14 @@ final class RunTables {
     for d in model.draws { base[d.slot] = d.distribution.mean * d.factor }
     for v in model.vectorDraws { for (i, s) in v.slots.enumerated() { base[s] = v.distribution.mean[i] } }
     for c in model.copulas { for (i, s) in c.slots.enumerated() { base[s] = c.distributions[i].mean * c.factors[i] } }
+    for i in 0..<pinCount { base[pins[i].slot] = pins[i].value }
     try evaluateDerived(base, run: -1, arm: -1)
     try applyArms(run: -1)
   }
 
   private func evaluateDerived(_ v: UnsafeMutableBufferPointer<Double>, run: Int, arm: Int) throws(SimulationError) {
     let n = slots.count
-    for d in derived.group(0) where arm < 0 || !overridden[arm * n + d.slot] {
+    for d in derived.group(0) where !pinned[d.slot] && (arm < 0 || !overridden[arm * n + d.slot]) {
       let x = arena.evaluate(d.ref, v, stack: stack) * d.factor
       guard x.isFinite else {
         throw .invalidValue(run: run, what: "parameter '\(name(ofSlot: d.slot))'\(arm >= 0 ? " in arm \(model.scenario.arms[arm].name)" : "")",

@@ -22,6 +22,9 @@ public struct Simulation: Sendable {
   public var chunkSize: Int
   /// Which engine simulates each run.
   public var engine: EngineKind
+  /// Parameters held at a value in every run (index into the scenario's parameters → value);
+  /// used by threshold analyses. Other parameters are drawn as always (common random numbers).
+  public var fixedParameters: [Int: Double] = [:]
 
   public init(model: CompiledModel, seed: UInt64, threads: Int, chunkSize: Int = 256, engine: EngineKind? = nil) {
     self.model = model
@@ -63,6 +66,7 @@ public struct Simulation: Sendable {
     let chunkSize = self.chunkSize
     let workers = min(threads, max(chunks, 1))
     let kind = engine
+    let pins = fixedParameters.sorted { $0.key < $1.key }.map { (slot: model.slots.parameterSlots[$0.key].lowerBound, value: $0.value) }
 
     // Detail rows of a chunk are reduced in blocks of at most ~8 M values (per worker).
     let detailWidth = details?.layout.count ?? 0
@@ -71,6 +75,7 @@ public struct Simulation: Sendable {
 
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       let engine: any RunSimulator = kind == .cohort ? CohortEngine(model: model, seed: seed) : IndividualEngine(model: model, seed: seed)
+      if !pins.isEmpty { engine.tables.pin(pins) }
       let block = UnsafeMutablePointer<Double>.allocate(capacity: max(1, blockRows * detailWidth))
       defer { block.deallocate() }
       while true {
@@ -120,6 +125,7 @@ protocol RunSimulator {
   func simulate(run: Int, into row: UnsafeMutablePointer<Double>, details: UnsafeMutablePointer<Double>?) throws(SimulationError)
   /// The parameter values of the run last simulated.
   func parameterValues(into out: UnsafeMutablePointer<Double>)
+  var tables: RunTables { get }
 }
 
 extension IndividualEngine: RunSimulator {}

@@ -116,7 +116,7 @@ extension MBC {
       }
       let cancellation = CancellationFlag()
       Interrupts.install(cancellation: cancellation)
-      let session = SimulationSession(simulation: simulation, maxRuns: maxRuns, details: ProcessInfo.processInfo.environment["MBC_NODETAIL"] == nil, parameterRuns: parameterRuns)
+      let session = SimulationSession(simulation: simulation, maxRuns: maxRuns, details: true, parameterRuns: parameterRuns)
       do {
         if let precision, let precisionColumn {
           try runToPrecision(session, target: precision, column: precisionColumn, cancellation: cancellation)
@@ -142,7 +142,6 @@ extension MBC {
       let matrix = session.takeMatrix()
       let moments = Aggregation.moments(of: matrix)
       let summaries = Summaries.summarize(matrix, moments: moments)
-      if session.details == nil { return }
       var time = TimeTables.Columns(session.details!, runs: runCount)
       clock.lap("aggregate")
       if cancellation.isSet {
