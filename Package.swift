@@ -62,7 +62,7 @@ let package = Package(
     .testTarget(name: "MBCScenarioTests", dependencies: ["MBCScenario"]),
     .testTarget(name: "MBCEngineTests", dependencies: ["MBCEngine", "MBCScenario"]),
     .testTarget(name: "MBCAnalysisTests", dependencies: ["MBCAnalysis"]),
-    .testTarget(name: "MBCReportTests", dependencies: ["MBCReport"]),
+    .testTarget(name: "MBCReportTests", dependencies: ["MBCReport", "MBCEngine", "MBCScenario", "MBCAnalysis"]),
     /// Runs the built `mbc` binary as a user would (and the notebook, when the venv exists).
     .testTarget(name: "MBCEndToEndTests", dependencies: ["mbc"]),
   ],

@@ -32,7 +32,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         description="Execute a notebook headlessly with nbclient against an mbc results directory.")
     parser.add_argument("notebook", type=Path, help="the .ipynb file to execute")
     parser.add_argument("results", type=Path, metavar="RESULTS_DIR",
-                        help="output directory of `mbc simulate ... --save-runs --out DIR`")
+                        help="output directory of `mbc simulate ... --keep-runs --out DIR`")
     parser.add_argument("--output", type=Path, metavar="EXECUTED.ipynb",
                         help="write the executed notebook (with outputs) here")
     return parser.parse_args(argv)

@@ -10,7 +10,8 @@ import MBCAnalysis
 /// between neighbours, and refines the first crossing by the Illinois variant of regula falsi
 /// (Dowell & Jarratt 1971) until the bracket is below 10⁻⁶ of the range or 20 evaluations.
 /// The break-even value θ* solves f(θ*) = 0; its Monte Carlo standard error is
-/// mcse(f(θ*)) / |f′(θ*)| (delta method), with the slope from the final bracket.
+/// mcse(f(θ*)) / |f′(θ*)| (delta method), with the slope of f over the grid interval of the
+/// crossing.
 public enum BreakEven {
   public struct Result: Sendable {
     /// Arm index in the scenario; payer index (`payerCount` = total).
@@ -74,12 +75,15 @@ public enum BreakEven {
       let payer = column.payer.flatMap { scenario.payerIndex($0) } ?? P
       var result = Result(arm: arm, payer: payer, value: nil, mcse: nil, savingAtLow: values[0][c], savingAtHigh: values[gridPoints - 1][c], crossings: 0)
       var bracket: (Double, Double, Double, Double)?
+      var gridBracket = (0.0, 0.0)
       for i in 0..<(gridPoints - 1) {
         let a = values[i][c], b = values[i + 1][c]
-        if a == 0 && i == 0 { bracket = bracket ?? (grid[i], a, grid[i], a) }
-        if (a < 0 && b >= 0) || (a > 0 && b <= 0) {
+        if (a < 0 && b >= 0) || (a > 0 && b <= 0) || (a == 0 && i == 0) {
           result.crossings += 1
-          if bracket == nil { bracket = (grid[i], a, grid[i + 1], b) }
+          if bracket == nil {
+            bracket = (grid[i], a, grid[i + 1], b)
+            gridBracket = (a, b)
+          }
         }
       }
       if var (x0, f0, x1, f1) = bracket {
@@ -105,10 +109,10 @@ public enum BreakEven {
         }
         let root = f0 == 0 ? x0 : (f1 == 0 ? x1 : x1 - f1 * (x1 - x0) / (f1 - f0))
         result.value = root
-        // Slope from the final bracket, with the true (unhalved) end values.
-        let a = try f(x0).mean[c], b = try f(x1).mean[c]
-        let slope = x1 != x0 ? (b - a) / (x1 - x0) : .nan
-        let error = try f(x1).mcse[c]
+        // The slope over the grid interval of the crossing: with common random numbers an
+        // individual-level f is a fine staircase, so a tiny final bracket can sit on one step.
+        let slope = (gridBracket.1 - gridBracket.0) / (grid[1] - grid[0])
+        let error = try f(root).mcse[c]
         result.mcse = slope.isFinite && slope != 0 ? error / abs(slope) : nil
       }
       results.append(result)

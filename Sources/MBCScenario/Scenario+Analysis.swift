@@ -60,17 +60,6 @@ extension Scenario {
       self.years = years
       self.provenance = provenance
     }
-
-    /// Σ_{y=0}^{years−1} perYear / (1 + r)^y: the discounted number of clients.
-    public func discountedClients(rate r: Double) -> Double {
-      var sum = 0.0
-      var factor = 1.0
-      for _ in 0..<years {
-        sum += perYear * factor
-        factor /= 1 + r
-      }
-      return sum
-    }
   }
 
   /// A one-way threshold analysis: the value of `parameter` in `low … high` at which the

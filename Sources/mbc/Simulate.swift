@@ -60,6 +60,9 @@ extension MBC {
     @Option(help: ArgumentHelp("individual (microsimulation) or cohort (expected-value Markov trace); default: the scenario's 'engine'.", valueName: "kind"))
     var engine: EngineKind?
 
+    @Option(help: ArgumentHelp("Willingness to pay per unit of the outcome, for net benefit and the value of information (default: the scenario's analysis.wtp).", valueName: "amount"))
+    var wtp: Double?
+
     @Flag(name: [.customLong("keep-runs"), .customLong("save-runs")], help: "Also write runs.csv: the parameter draws and every metric of every run.")
     var keepRuns = false
 
@@ -73,6 +76,9 @@ extension MBC {
       if let precision, !(precision > 0 && precision < 1) {
         throw ValidationError("--precision is a relative standard error between 0 and 1 (e.g. 0.01 for 1%), not \(precision).")
       }
+      if let wtp, !(wtp >= 0 && wtp.isFinite) {
+        throw ValidationError("--wtp is an amount of 0 or more per unit of the outcome, not \(wtp).")
+      }
       if precisionMetric != nil && precision == nil {
         throw ValidationError("--precision-metric needs --precision.")
       }
@@ -84,7 +90,11 @@ extension MBC {
 
       // Load and compile.
       let model = try loadModel(scenario)
-      let loaded = model.scenario
+      var loaded = model.scenario
+      if let wtp {
+        if loaded.analysis.outcome == nil { printError("warning: --wtp has no effect: the scenario has no outcome (the analysis is on costs alone)") }
+        loaded.analysis.willingnessToPay = wtp
+      }
       let bytes = (try? Data(contentsOf: URL(fileURLWithPath: scenario))) ?? Data()
       let hash = SHA256.hex(of: bytes)
       let outDirectory = out ?? "results/\(loaded.name)"
@@ -144,6 +154,26 @@ extension MBC {
       let summaries = Summaries.summarize(matrix, moments: moments)
       var time = TimeTables.Columns(session.details!, runs: runCount)
       clock.lap("aggregate")
+
+      // Decision analysis.
+      let data = DecisionData(scenario: loaded, layout: layout, matrix: matrix)
+      let acceptability = Acceptability(costs: data.costs, effects: data.outcomes, willingnessToPay: loaded.analysis.grid)
+      let parameterSample = session.parameters!.matrix(runs: runCount)
+      let evppiLambda = DecisionTables.evppiWillingnessToPay(acceptability, willingnessToPay: loaded.analysis.willingnessToPay, hasOutcome: data.hasOutcome)
+      var breakEven: (results: [BreakEven.Result], runs: Int)?
+      if let b = loaded.analysis.breakEven {
+        let runs = min(runCount, Self.breakEvenRuns)
+        do {
+          breakEven = (try BreakEven.search(simulation, parameter: b.parameter, low: b.low, high: b.high, runs: runs, cancellation: cancellation), runs)
+        } catch .cancelled {
+          printError("mbc: interrupted; no results were written.")
+          throw MBCExit.interrupted
+        } catch {
+          printError("\(scenario): run-time error in the break-even search (analysis.break_even, \(loaded.parameters[b.parameter].name) held at a value of its range): \(error)")
+          throw MBCExit.runtimeError
+        }
+      }
+      clock.lap("analysis")
       if cancellation.isSet {
         printError("mbc: interrupted; no results were written.")
         throw MBCExit.interrupted
@@ -155,7 +185,9 @@ extension MBC {
         seed: seed, runs: runCount, threads: threads, engine: simulation.engine.rawValue, blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)",
         startedAt: ISO8601DateFormatter().string(from: started), timings: clock.laps, clientCyclesPerRun: simulation.clientCyclesPerRun)
       var results = ResultSet(scenario: loaded, layout: layout, summaries: summaries, moments: moments, run: info)
-      var files = ["summary.csv", "incremental.csv", "trace.csv", "cashflow.csv", "payback.csv", "inputs.csv", "report.html"]
+      var files = ["summary.csv", "incremental.csv", "ledger.csv", "ceac.csv", "evpi.csv", "evppi.csv", "trace.csv", "cashflow.csv", "payback.csv"]
+      if breakEven != nil { files.append("break_even.csv") }
+      files += ["inputs.csv", "report.html"]
       if keepRuns { files.append("runs.csv") }
       files.append("manifest.json")
       let baseCase = (try? BaseCase.parameterValues(model)) ?? []
@@ -163,7 +195,16 @@ extension MBC {
       do {
         func path(_ f: String) -> String { (outDirectory as NSString).appendingPathComponent(f) }
         try AtomicFile.write(SummaryTables.summary(results).text, to: path("summary.csv"))
-        try AtomicFile.write(SummaryTables.incremental(results).text, to: path("incremental.csv"))
+        try AtomicFile.write(DecisionTables.incremental(data, scenario: loaded, willingnessToPay: loaded.analysis.willingnessToPay, seed: seed).text, to: path("incremental.csv"))
+        try AtomicFile.write(LedgerTable.ledger(results, matrix: matrix, time: &time).text, to: path("ledger.csv"))
+        try AtomicFile.write(DecisionTables.ceac(acceptability, scenario: loaded, seed: seed).text, to: path("ceac.csv"))
+        try AtomicFile.write(DecisionTables.evpi(acceptability, scenario: loaded, engine: simulation.engine.rawValue, seed: seed).text, to: path("evpi.csv"))
+        try AtomicFile.write(
+          DecisionTables.evppi(data, parameters: parameterSample, scenario: loaded, valueNames: model.parameterValueNames, willingnessToPay: evppiLambda, seed: seed).text,
+          to: path("evppi.csv"))
+        if let breakEven, let b = loaded.analysis.breakEven {
+          try AtomicFile.write(BreakEvenTable.table(breakEven.results, scenario: loaded, parameter: b.parameter, low: b.low, high: b.high, runs: breakEven.runs, seed: seed).text, to: path("break_even.csv"))
+        }
         try AtomicFile.write(TimeTables.trace(&time, scenario: loaded, seed: seed).text, to: path("trace.csv"))
         try AtomicFile.write(TimeTables.cashflow(&time, scenario: loaded, seed: seed).text, to: path("cashflow.csv"))
         try AtomicFile.write(TimeTables.payback(time, scenario: loaded, seed: seed).text, to: path("payback.csv"))
@@ -188,6 +229,8 @@ extension MBC {
 
     /// Parameter draws kept for the partial value of information (all runs with --keep-runs).
     static let parameterSampleRuns = 10_000
+    /// Runs per evaluation of the break-even search.
+    static let breakEvenRuns = 2_000
 
     /// The column --precision watches: --precision-metric, or the total net saving of the
     /// first arm against the reference (the first column when there is a single arm).

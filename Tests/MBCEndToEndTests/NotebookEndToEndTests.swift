@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Runs `notebooks/net-saving.ipynb` headlessly (nbclient, via `notebooks/execute_notebook.py`)
-/// against the output of a fresh `mbc simulate ... --save-runs`, so that a change of the CSV
+/// against the output of a fresh `mbc simulate ... --keep-runs`, so that a change of the CSV
 /// format that breaks the notebook is caught by `make test`.
 ///
 /// Needs the notebook venv: `MBC_NOTEBOOK_PYTHON` names its Python (`make test` sets it). Without
@@ -53,7 +53,7 @@ struct NotebookEndToEndTests {
     return URL(fileURLWithPath: path)
   }
 
-  @Test("net-saving.ipynb runs on fresh `mbc simulate --save-runs` output and saves its figure")
+  @Test("net-saving.ipynb runs on fresh `mbc simulate --keep-runs` output and saves its figure")
   func netSavingNotebook() throws {
     guard let python = Self.notebookPython() else { return }  // skipped: no notebook venv
 
@@ -62,7 +62,7 @@ struct NotebookEndToEndTests {
 
     let simulate = try MBCBinary.run([
       "simulate", "Scenarios/outreach-ref.yaml", "--runs", "200", "--seed", "3",
-      "--save-runs", "--quiet", "--out", results.path,
+      "--keep-runs", "--quiet", "--out", results.path,
     ])
     try #require(simulate.status == 0, "mbc simulate exited with \(simulate.status):\n\(simulate.stderr)")
 

@@ -138,19 +138,30 @@ struct SimulateEndToEndTests {
     #expect(a.stdout.contains("Report:  \(one)/report.html"))
     let b = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--runs", "1_000", "--seed", "11", "--threads", "2", "--out", two, "--quiet"])
     #expect(b.status == 0 && b.stdout.isEmpty)
-    for f in ["summary.csv", "incremental.csv", "inputs.csv"] {
+    for f in ["summary.csv", "incremental.csv", "ledger.csv", "ceac.csv", "evpi.csv", "evppi.csv", "trace.csv", "cashflow.csv", "payback.csv", "inputs.csv"] {
       let x = try String(contentsOfFile: "\(one)/\(f)", encoding: .utf8)
       let y = try String(contentsOfFile: "\(two)/\(f)", encoding: .utf8)
       #expect(x == y, "\(f) differs between 1 and 2 threads")
     }
     let summary = try String(contentsOfFile: "\(one)/summary.csv", encoding: .utf8).split(separator: "\n")
-    #expect(summary.first == "metric,arm,versus,payer,event,effect,unit,mean,sd,mcse,ci95_low,ci95_high,p2_5,p50,p97_5,p_positive,runs,seed")
+    #expect(summary.first == "metric,arm,versus,payer,event,effect,unit,mean,sd,mcse,ci95_low,ci95_high,p2_5,p50,p97_5,p_positive,runs,runs_to_halve_mcse,seed")
     #expect(summary.count == 1 + 24)  // 2 arms × (5 costs + 3 events) + 1 comparison × (5 + 3)
     let incremental = try String(contentsOfFile: "\(one)/incremental.csv", encoding: .utf8).split(separator: "\n")
-    #expect(incremental.count == 1 + 5)
+    #expect(incremental.count == 1 + 2)  // one row per arm
+    let ledger = try String(contentsOfFile: "\(one)/ledger.csv", encoding: .utf8).split(separator: "\n")
+    #expect(ledger.count == 1 + 5)  // BZ vs UC × (4 payers + total)
+    let trace = try String(contentsOfFile: "\(one)/trace.csv", encoding: .utf8).split(separator: "\n")
+    #expect(trace.count == 1 + 2 * 37 * 5)  // arms × boundaries × states
+    let cashflow = try String(contentsOfFile: "\(one)/cashflow.csv", encoding: .utf8).split(separator: "\n")
+    #expect(cashflow.count == 1 + 2 * (2 + 1) * 3 * 5)  // bases × (2 arms' costs + 1 net saving) × years × payers
     let runs = try String(contentsOfFile: "\(one)/runs.csv", encoding: .utf8).split(separator: "\n")
     #expect(runs.count == 1 + 1000)
     #expect(runs[1].hasPrefix("0,11,"))
+    // Parameter draws come first: rr_admit_incare is fixed at 0.5 in every run.
+    let header = runs[0].split(separator: ",").map(String.init)
+    let column = try #require(header.firstIndex(of: "parameter.rr_admit_incare"))
+    #expect(header.firstIndex(of: "parameter.p_engage_bz")! < header.firstIndex(of: "cost.UC.municipality")!)
+    #expect(runs.dropFirst().allSatisfy { $0.split(separator: ",")[column] == "0.5" })
 
     let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(one)/manifest.json"))) as! [String: Any]
     #expect(manifest["seed"] as? String == "11")
@@ -163,6 +174,63 @@ struct SimulateEndToEndTests {
     #expect(report.contains("<h2>Bemoeizorg (assertive outreach) compared with Usual care</h2>"))
     #expect(report.contains("<svg"))
     #expect(report.contains("Source: benchmark-model.md"))
+  }
+
+  @Test("--precision stops at a run count whose results equal a --runs call with that count")
+  func test_precision() throws {
+    let dir = try temporaryDirectory("precision")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let a = dir.appendingPathComponent("a").path
+    let b = dir.appendingPathComponent("b").path
+    let r = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--precision", "0.05", "--runs", "1e5", "--seed", "4", "--out", a])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("target reached"))
+    let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(a)/manifest.json"))) as! [String: Any]
+    let runs = try #require(manifest["runs"] as? Int)
+    #expect(runs > 1000 && runs < 100_000)
+    // The relative MCSE of the total net saving is below 5% at that count.
+    let ledger = try String(contentsOfFile: "\(a)/ledger.csv", encoding: .utf8)
+    let total = try #require(ledger.split(separator: "\n").first { $0.hasPrefix("BZ,UC,total,") })
+    let fields = total.split(separator: ",").map(String.init)
+    let header = ledger.split(separator: "\n")[0].split(separator: ",").map(String.init)
+    // The unit field holds a quoted comma: count from the end of the header instead.
+    func field(_ name: String) -> Double { Double(fields[fields.count - (header.count - header.firstIndex(of: name)!)])! }
+    #expect(field("net_saving_mcse") / abs(field("net_saving_mean")) <= 0.05)
+    let s = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--runs", String(runs), "--seed", "4", "--out", b, "--quiet"])
+    #expect(s.status == 0, "\(s.stderr)")
+    for f in ["summary.csv", "ledger.csv", "trace.csv", "cashflow.csv", "evpi.csv"] {
+      let x = try String(contentsOfFile: "\(a)/\(f)", encoding: .utf8)
+      let y = try String(contentsOfFile: "\(b)/\(f)", encoding: .utf8)
+      #expect(x == y, "\(f) differs between --precision and --runs \(runs)")
+    }
+    let bad = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--precision", "2"])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("--precision is a relative standard error between 0 and 1"))
+    let metric = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--precision", "0.1", "--precision-metric", "net_saving.BZ.totl", "--out", b])
+    #expect(metric.status == 2)
+    #expect(metric.stderr.contains("did you mean 'net_saving.BZ.total'?"))
+  }
+
+  @Test("bemoeizorg: the decision analysis files, a break-even value and --wtp")
+  func test_decisionOutputs() throws {
+    let dir = try temporaryDirectory("decision")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("bz").path
+    let r = try MBCBinary.run(["simulate", "Scenarios/bemoeizorg.yaml", "--runs", "600", "--wtp", "20000", "--out", out, "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    for f in ["incremental.csv", "ledger.csv", "ceac.csv", "evpi.csv", "evppi.csv", "break_even.csv", "payback.csv"] {
+      #expect(FileManager.default.fileExists(atPath: "\(out)/\(f)"), "\(f) is missing")
+    }
+    let incremental = try String(contentsOfFile: "\(out)/incremental.csv", encoding: .utf8)
+    #expect(incremental.contains(",eviction_avoided,"))
+    #expect(incremental.contains(",20000,"))  // the --wtp value
+    let breakEven = try String(contentsOfFile: "\(out)/break_even.csv", encoding: .utf8)
+    #expect(breakEven.split(separator: "\n").count == 1 + 5)
+    #expect(breakEven.contains("rr_evict_engaged,BZ,UC,total,"))
+    let evpi = try String(contentsOfFile: "\(out)/evpi.csv", encoding: .utf8)
+    #expect(evpi.split(separator: "\n")[1].split(separator: ",").count == 9)
+    let cashflow = try String(contentsOfFile: "\(out)/cashflow.csv", encoding: .utf8)
+    #expect(cashflow.contains(",1,2026,municipality,"))  // start_year labels the years
   }
 
   @Test("--engine cohort gives the exact published results; a scenario it cannot run is a usage error")
@@ -245,4 +313,28 @@ func sha256Hex(_ data: Data) -> String {
   defer { try? FileManager.default.removeItem(at: tmp) }
   let r = try? runProcess(URL(fileURLWithPath: "/usr/bin/sha256sum"), [tmp.path], in: FileManager.default.temporaryDirectory)
   return String(r?.stdout.prefix(64) ?? "")
+}
+
+@Suite("Output documentation")
+struct OutputDocumentationTests {
+  /// Every column of every CSV file `mbc simulate` writes is explained in docs/outputs.md
+  /// (named in backquotes), and every file has a section there.
+  @Test("docs/outputs.md explains every file and every column")
+  func test_everyColumnDocumented() throws {
+    let dir = try temporaryDirectory("outputs-doc")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("bz").path
+    let r = try MBCBinary.run(["simulate", "Scenarios/bemoeizorg.yaml", "--runs", "300", "--keep-runs", "--out", out, "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let doc = try String(contentsOf: MBCBinary.repository.appendingPathComponent("docs/outputs.md"), encoding: .utf8)
+    let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".csv") }.sorted()
+    #expect(files.count == 12)
+    for file in files {
+      #expect(doc.contains("## \(file)"), "docs/outputs.md has no section for \(file)")
+      let header = try String(contentsOfFile: "\(out)/\(file)", encoding: .utf8).split(separator: "\n")[0].split(separator: ",")
+      for column in header where file != "runs.csv" || ["run", "seed"].contains(String(column)) {
+        #expect(doc.contains("`\(column)`"), "\(file): column \(column) is not explained in docs/outputs.md")
+      }
+    }
+  }
 }

@@ -35,6 +35,8 @@ struct DocumentationTests {
     keys.formUnion(ScenarioBuilder.costKeys)
     keys.formUnion(ScenarioBuilder.effectLineKeys)
     keys.formUnion(ScenarioBuilder.clientKeys)
+    keys.formUnion(ScenarioBuilder.analysisKeys)
+    keys.formUnion(["per_year", "years", "parameter", "step"])  // population, break_even, wtp_grid
     // Keys read inline: arms, events, tables, correlations, subgroups, discount, timing weights,
     // price index, effects, states.
     keys.formUnion(["inherits", "rate", "on_enter", "on_transition", "bands", "rank", "pearson", "repair", "share",
