@@ -6,8 +6,7 @@
 /// into the running (n, m, M2) with the update of Chan, Golub & LeVeque (1979):
 ///
 /// ```
-/// block:  m_b = mean of the block's values (two passes: mean, then centred squares)
-///         M2_b = Σ (x − m_b)²
+/// block:  m_b = mean of the block's values, M2_b = Σ (x − m_b)² (corrected two-pass)
 /// merge:  n = n_a + n_b,  δ = m_b − m_a,  m = m_a + δ·n_b/n,  M2 = M2_a + M2_b + δ²·n_a·n_b/n
 /// variance = M2 / (n − 1),  mcse = √(variance / n)
 /// ```
@@ -43,6 +42,10 @@ public struct ColumnMoments: Sendable, Equatable {
 
   /// Adds `rows` runs stored row-major: run i's values are `block[i·stride ..< i·stride + columns]`
   /// (`stride` ≥ columns; default columns).
+  ///
+  /// Two passes over the block (the corrected two-pass algorithm of Chan, Golub & LeVeque
+  /// 1983): m₀ = the block's raw mean, then with d = x − m₀, m = m₀ + Σd/n and
+  /// M2 = Σd² − (Σd)²/n; the correction term is tiny because m₀ is already close to the mean.
   public mutating func add(block: UnsafePointer<Double>, rows: Int, stride: Int? = nil) {
     guard rows > 0 else { return }
     let k = columns
@@ -51,19 +54,30 @@ public struct ColumnMoments: Sendable, Equatable {
     var other = ColumnMoments(columns: k)
     other.count = rows
     let n = Double(rows)
+    var residual = [Double](repeating: 0, count: k)
     other.mean.withUnsafeMutableBufferPointer { m in
-      for i in 0..<rows { for j in 0..<k { m[j] += block[i * stride + j] } }
-      for j in 0..<k { m[j] /= n }
-      // One refinement pass (corrected two-pass algorithm): the mean of the residuals.
-      var r = [Double](repeating: 0, count: k)
-      for i in 0..<rows { for j in 0..<k { r[j] += block[i * stride + j] - m[j] } }
-      for j in 0..<k { m[j] += r[j] / n }
-    }
-    other.m2.withUnsafeMutableBufferPointer { s in
-      for i in 0..<rows {
-        for j in 0..<k {
-          let d = block[i * stride + j] - other.mean[j]
-          s[j] += d * d
+      other.m2.withUnsafeMutableBufferPointer { s in
+        residual.withUnsafeMutableBufferPointer { r in
+          let m = m.baseAddress!, s = s.baseAddress!, r = r.baseAddress!
+          var row = block
+          for _ in 0..<rows {
+            for j in 0..<k { m[j] += row[j] }
+            row += stride
+          }
+          for j in 0..<k { m[j] /= n }
+          row = block
+          for _ in 0..<rows {
+            for j in 0..<k {
+              let d = row[j] - m[j]
+              r[j] += d
+              s[j] += d * d
+            }
+            row += stride
+          }
+          for j in 0..<k {
+            s[j] = max(0, s[j] - r[j] * r[j] / n)
+            m[j] += r[j] / n
+          }
         }
       }
     }

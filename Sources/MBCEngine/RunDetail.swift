@@ -131,33 +131,50 @@ final class RunDetail {
     let occupancyOut = detail + layout.occupancyBase
     for i in 0..<(A &* (T &+ 1) &* S) { occupancyOut[i] = occupancy[i] }
     for i in 0..<(B &* A &* T &* W) { cycleCost[i] = 0 }
-    // Cycle costs [basis][arm][cycle][payer, total].
-    for bi in 0..<B {
-      let bw = boundaryWeight + bi &* (T &+ 1), ew = eventWeight + bi &* T, mw = moveWeight + bi &* T
-      for a in 0..<A {
-        let cc = cycleCost + (bi &* A &+ a) &* T &* W
-        for b in 0...T {
-          let w = bw[b]
-          if w == 0 { continue }
-          let cost = stateCost + (a &* (T &+ 1) &+ b) &* P
-          let first = cc + firstCycle[b] * W
-          let f = firstShare[b]
-          if f == 1 {
-            for p in 0..<P { first[p] += w * cost[p] }
-          } else {
-            for p in 0..<P {
-              let v = w * cost[p]
-              first[p] += f * v
-              first[W &+ p] += (1 - f) * v
-            }
+    // Cycle costs [basis][arm][cycle][payer, total], both bases in one pass.
+    let bwD = boundaryWeight, bwU = boundaryWeight + (T &+ 1)
+    let ewD = eventWeight, ewU = eventWeight + T, mwD = moveWeight, mwU = moveWeight + T
+    for a in 0..<A {
+      let ccD = cycleCost + a &* T &* W
+      let ccU = cycleCost + (A &+ a) &* T &* W
+      for b in 0...T {
+        let wD = bwD[b], wU = bwU[b]
+        if wD == 0 && wU == 0 { continue }
+        let cost = stateCost + (a &* (T &+ 1) &+ b) &* P
+        let offset = firstCycle[b] &* W
+        let f = firstShare[b]
+        let g = 1 - f
+        let firstD = ccD + offset, firstU = ccU + offset
+        if f == 1 {
+          for p in 0..<P {
+            firstD[p] += wD * cost[p]
+            firstU[p] += wU * cost[p]
+          }
+        } else {
+          for p in 0..<P {
+            let vD = wD * cost[p], vU = wU * cost[p]
+            firstD[p] += f * vD
+            firstD[W &+ p] += g * vD
+            firstU[p] += f * vU
+            firstU[W &+ p] += g * vU
           }
         }
-        let events = eventCost + a &* T &* P, moves = moveCost + a &* T &* P
-        for t in 0..<T {
-          let row = cc + t &* W
-          for p in 0..<P { row[p] += ew[t] * events[t &* P &+ p] + mw[t] * moves[t &* P &+ p] }
+      }
+      let events = eventCost + a &* T &* P, moves = moveCost + a &* T &* P
+      for t in 0..<T {
+        let rowD = ccD + t &* W, rowU = ccU + t &* W
+        let e = events + t &* P, m = moves + t &* P
+        for p in 0..<P {
+          rowD[p] += ewD[t] * e[p] + mwD[t] * m[p]
+          rowU[p] += ewU[t] * e[p] + mwU[t] * m[p]
         }
-        for p in 0..<P { cc[p] += startCost[a &* P &+ p] }
+      }
+      for p in 0..<P {
+        ccD[p] += startCost[a &* P &+ p]
+        ccU[p] += startCost[a &* P &+ p]
+      }
+      for bi in 0..<B {
+        let cc = bi == 0 ? ccD : ccU
         for t in 0..<T {
           let row = cc + t &* W
           var total = 0.0
@@ -168,12 +185,14 @@ final class RunDetail {
         let cash = detail + (layout.cashBase &+ a &* Y &* W &* B &+ bi)
         for i in 0..<(Y &* W) { cash[i &* B] = 0 }
         for t in 0..<T {
-          let out = cash + yearOfCycle[t] * W &* B
+          let out = cash + yearOfCycle[t] &* W &* B
           let row = cc + t &* W
           for p in 0...P { out[p &* B] += row[p] }
         }
       }
-      // Comparisons: net saving per year, payback.
+    }
+    // Comparisons: net saving per year, payback.
+    for bi in 0..<B {
       let ref = cycleCost + (bi &* A &+ layout.reference) &* T &* W
       let refCash = detail + (layout.cashBase &+ layout.reference &* Y &* W &* B &+ bi)
       for (k, a) in layout.comparisons.enumerated() {
@@ -190,7 +209,7 @@ final class RunDetail {
             cumulative += ref[t &* W &+ p] - arm[t &* W &+ p]
             if !(cumulative > 0) { lastNotPositive = t }
           }
-          let cycles = lastNotPositive == T - 1 ? Double.infinity : Double(lastNotPositive &+ 2)
+          let cycles = lastNotPositive == T &- 1 ? Double.infinity : Double(lastNotPositive &+ 2)
           payback[p &* B] = cycles
           for y in 0..<Y { paidBack[(y &* W &+ p) &* B] = cycles <= Double(cyclesByEndOfYear[y]) ? 1 : 0 }
         }

@@ -1,6 +1,8 @@
+import Dispatch
 import MBCAnalysis
 import MBCEngine
 import MBCScenario
+import Synchronization
 
 /// incremental.csv, ceac.csv, evpi.csv and evppi.csv: the cost-effectiveness analysis of the
 /// arms over the runs (``DecisionData``). Amounts are for the simulated cohort (the scenario's
@@ -205,10 +207,21 @@ public enum DecisionTables {
     }
     let N = Double(scenario.clients)
     let population = populationFactor(scenario)
-    for group in evppiGroups(scenario) {
-      let columns = group.parameters.flatMap { columnsOf[$0] }
+    // The groups are independent fits: two at a time (BLAS is single-threaded; concurrent
+    // callers are safe), each result kept in its group's place so the table is the same.
+    let groups = evppiGroups(scenario)
+    let valueColumns = columnsOf
+    let fits = Mutex([EVPPIResult?](repeating: nil, count: groups.count))
+    DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+      let columns = groups[g].parameters.flatMap { valueColumns[$0] }
       let theta = columns.map { j in (0..<n).map { parameters[$0, j] } }
       let result = EVPPI.regression(theta: theta, nmb: nmb, bootstrapReplicates: bootstrapReplicates, seed: seed)
+      fits.withLock { $0[g] = result }
+    }
+    let results = fits.withLock { $0 }
+    for (g, group) in groups.enumerated() {
+      let columns = group.parameters.flatMap { columnsOf[$0] }
+      let result = results[g]!
       let perClient = result.evppi / N
       let r2 = result.rSquared.filter { !$0.isNaN }.min()
       table.append([

@@ -4,10 +4,13 @@ import MBCEngine
 import MBCScenario
 
 /// report.html: one self-contained page (no scripts, no external files) that a budget holder
-/// can read offline: the key result in words, the payer table ("who pays, who saves"), the
-/// distribution of the net saving, event counts, and every input with its source.
+/// can read offline: the key result in words, the payer table ("who pays, who saves") with the
+/// return on investment, payback and the net saving per year, the distribution of the net
+/// saving, where the clients are over time, effects and events, the cost-effectiveness
+/// analysis with acceptability curves, the value of information, break-even values, and every
+/// input with its source.
 public enum HTMLReport {
-  public static func render(_ results: ResultSet, matrix: RunMatrix) -> String {
+  public static func render(_ results: ResultSet, matrix: RunMatrix, tables: ReportTables = ReportTables()) -> String {
     let s = results.scenario
     let years = Double(s.horizon) / s.cyclesPerYear
     let period = years == years.rounded() ? "\(Int(years)) year\(years == 1 ? "" : "s")" : "\(s.horizon) \(s.cycle.rawValue)s"
@@ -33,11 +36,14 @@ public enum HTMLReport {
         body += "<tr\(cls)><td>\(escape(payer.1))</td><td class=\"n\">\(money(x.mean, s.currency))</td><td class=\"n\">\(money(x.mean / Double(s.clients), s.currency))</td><td class=\"n\">\(money(x.p2_5, s.currency)) to \(money(x.p97_5, s.currency))</td><td class=\"n\">\(format(x.pPositive * 100, digits: 0))%</td></tr>\n"
       }
       body += "</table>\n<p class=\"note\">Net saving = cost under \(escape(reference.label)) minus cost under \(escape(arm.label)); positive means the payer saves. A negative figure means the payer pays more (usually the one who funds the intervention).</p>\n"
+      body += ledgerSection(tables, scenario: s, arm: arm.name)
 
       if let j = results.layout.index(of: "net_saving.\(arm.name).total") {
         body += "<h3>Distribution of the net saving (all payers)</h3>\n"
         body += histogram(matrix.column(j), currency: s.currency)
       }
+
+      body += traceSection(tables, scenario: s, arm: arm.name)
 
       if !s.effects.isEmpty {
         body += "<h3>Effects</h3>\n<table>\n<tr><th>Effect</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th><th>Gain (mean)</th><th>95% uncertainty interval</th><th>P(gain)</th></tr>\n"
@@ -61,6 +67,8 @@ public enum HTMLReport {
         body += "</table>\n"
       }
     }
+
+    body += analysisSection(tables, scenario: s)
 
     body += "<h2>Inputs and their sources</h2>\n<table>\n<tr><th>Parameter</th><th>Meaning</th><th>Value or distribution</th><th>Mean</th><th>Source or assumption</th></tr>\n"
     for p in s.parameters {

@@ -194,22 +194,29 @@ extension MBC {
       Interrupts.writing.withLock { $0 = true }
       do {
         func path(_ f: String) -> String { (outDirectory as NSString).appendingPathComponent(f) }
-        try AtomicFile.write(SummaryTables.summary(results).text, to: path("summary.csv"))
-        try AtomicFile.write(DecisionTables.incremental(data, scenario: loaded, willingnessToPay: loaded.analysis.willingnessToPay, seed: seed).text, to: path("incremental.csv"))
-        try AtomicFile.write(LedgerTable.ledger(results, matrix: matrix, time: &time).text, to: path("ledger.csv"))
-        try AtomicFile.write(DecisionTables.ceac(acceptability, scenario: loaded, seed: seed).text, to: path("ceac.csv"))
-        try AtomicFile.write(DecisionTables.evpi(acceptability, scenario: loaded, engine: simulation.engine.rawValue, seed: seed).text, to: path("evpi.csv"))
-        try AtomicFile.write(
-          DecisionTables.evppi(data, parameters: parameterSample, scenario: loaded, valueNames: model.parameterValueNames, willingnessToPay: evppiLambda, seed: seed).text,
-          to: path("evppi.csv"))
+        var tables = ReportTables()
+        tables.incremental = DecisionTables.incremental(data, scenario: loaded, willingnessToPay: loaded.analysis.willingnessToPay, seed: seed)
+        tables.ledger = LedgerTable.ledger(results, matrix: matrix, time: &time)
+        tables.ceac = DecisionTables.ceac(acceptability, scenario: loaded, seed: seed)
+        tables.evpi = DecisionTables.evpi(acceptability, scenario: loaded, engine: simulation.engine.rawValue, seed: seed)
+        tables.evppi = DecisionTables.evppi(data, parameters: parameterSample, scenario: loaded, valueNames: model.parameterValueNames, willingnessToPay: evppiLambda, seed: seed)
         if let breakEven, let b = loaded.analysis.breakEven {
-          try AtomicFile.write(BreakEvenTable.table(breakEven.results, scenario: loaded, parameter: b.parameter, low: b.low, high: b.high, runs: breakEven.runs, seed: seed).text, to: path("break_even.csv"))
+          tables.breakEven = BreakEvenTable.table(breakEven.results, scenario: loaded, parameter: b.parameter, low: b.low, high: b.high, runs: breakEven.runs, seed: seed)
         }
-        try AtomicFile.write(TimeTables.trace(&time, scenario: loaded, seed: seed).text, to: path("trace.csv"))
-        try AtomicFile.write(TimeTables.cashflow(&time, scenario: loaded, seed: seed).text, to: path("cashflow.csv"))
-        try AtomicFile.write(TimeTables.payback(time, scenario: loaded, seed: seed).text, to: path("payback.csv"))
-        try AtomicFile.write(SummaryTables.inputs(results, baseCase: baseCase).text, to: path("inputs.csv"))
-        try AtomicFile.write(HTMLReport.render(results, matrix: matrix), to: path("report.html"))
+        tables.trace = TimeTables.trace(&time, scenario: loaded, seed: seed)
+        tables.cashflow = TimeTables.cashflow(&time, scenario: loaded, seed: seed)
+        let named: [(String, CSVTable?)] = [
+          ("summary.csv", SummaryTables.summary(results)), ("incremental.csv", tables.incremental), ("ledger.csv", tables.ledger),
+          ("ceac.csv", tables.ceac), ("evpi.csv", tables.evpi), ("evppi.csv", tables.evppi), ("break_even.csv", tables.breakEven),
+          ("trace.csv", tables.trace), ("cashflow.csv", tables.cashflow), ("payback.csv", TimeTables.payback(time, scenario: loaded, seed: seed)),
+          ("inputs.csv", SummaryTables.inputs(results, baseCase: baseCase)),
+        ]
+        for case (let file, let table?) in named { try AtomicFile.write(table.text, to: path(file)) }
+        // Outputs of an earlier run that this one does not write would not match it.
+        for file in ["break_even.csv", "runs.csv"] where !files.contains(file) {
+          try? FileManager.default.removeItem(atPath: path(file))
+        }
+        try AtomicFile.write(HTMLReport.render(results, matrix: matrix, tables: tables), to: path("report.html"))
         if keepRuns {
           try RunsTable.write(matrix, layout: layout, parameters: session.parameters!.matrix(runs: runCount), parameterNames: model.parameterValueNames, seed: seed, to: path("runs.csv"))
         }

@@ -231,6 +231,15 @@ struct SimulateEndToEndTests {
     #expect(evpi.split(separator: "\n")[1].split(separator: ",").count == 9)
     let cashflow = try String(contentsOfFile: "\(out)/cashflow.csv", encoding: .utf8)
     #expect(cashflow.contains(",1,2026,municipality,"))  // start_year labels the years
+    let report = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
+    for heading in ["Return on investment and payback", "Net saving per year, as paid", "Where the clients are", "Cost-effectiveness: evictions avoided",
+                    "Acceptability curves", "Value of more research", "Break-even: <code>rr_evict_engaged</code>"] {
+      #expect(report.contains(heading), "report.html lacks '\(heading)'")
+    }
+    // A later run without --keep-runs or break-even search removes those files of this one.
+    let again = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--runs", "300", "--out", out, "--quiet"])
+    #expect(again.status == 0)
+    #expect(!FileManager.default.fileExists(atPath: "\(out)/break_even.csv"))
   }
 
   @Test("--engine cohort gives the exact published results; a scenario it cannot run is a usage error")
