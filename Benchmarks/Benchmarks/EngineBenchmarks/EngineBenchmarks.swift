@@ -47,4 +47,28 @@ let benchmarks: @Sendable () -> Void = {
       precondition(output[model.layout.count - 1].isFinite)
     }
   }
+
+  // With the outputs over time (trace, cash flow, payback) that `mbc simulate` always
+  // collects: the difference to the benchmark above is their cost.
+  for threads in [1, 2] {
+    Benchmark("engine outreach-ref \(runsPerIteration) runs threads=\(threads) with outputs over time") { benchmark in
+      var output = [Double](repeating: 0, count: runsPerIteration * model.layout.count)
+      let simulation = Simulation(model: model, seed: 1, threads: threads)
+      let layout = DetailLayout(scenario: model.scenario)
+      benchmark.startMeasurement()
+      for _ in benchmark.scaledIterations {
+        let details = DetailCollector(layout: layout, sampleRuns: 0)
+        output.withUnsafeMutableBufferPointer { buffer in
+          do {
+            try simulation.run(runs: runsPerIteration, into: buffer, details: details)
+          } catch {
+            fatalError("\(error)")
+          }
+        }
+        blackHole(details.moments.count)
+      }
+      benchmark.stopMeasurement()
+      precondition(output[model.layout.count - 1].isFinite)
+    }
+  }
 }
