@@ -242,6 +242,28 @@ struct SimulateEndToEndTests {
     #expect(!FileManager.default.fileExists(atPath: "\(out)/break_even.csv"))
   }
 
+  /// Alarid-Escudero et al. (2023, Med Decis Making 43:3, Table 5): the time-independent
+  /// Sick-Sicker model has ICERs of $72,988/QALY (B vs SoC) and $125,764/QALY (AB vs B), with
+  /// strategy A dominated (by B).
+  @Test("incremental.csv of the DARTH Sick-Sicker model gives the published ICERs and dominance")
+  func test_publishedICERs() throws {
+    let dir = try temporaryDirectory("darth")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("darth").path
+    let r = try MBCBinary.run(["simulate", "Scenarios/validation/darth-sick-sicker.yaml", "--engine", "cohort", "--runs", "3", "--out", out, "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = try String(contentsOfFile: "\(out)/incremental.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let header = lines[0]
+    func value(_ arm: String, _ column: String) -> String? {
+      lines.first { $0.first == arm }.map { $0[header.firstIndex(of: column)!] }
+    }
+    #expect(value("B", "icer").flatMap(Double.init).map { $0.rounded() } == 72988)
+    #expect(value("AB", "icer").flatMap(Double.init).map { $0.rounded() } == 125764)
+    #expect(value("A", "status") == "dominated" && value("A", "dominated_by") == "B")
+    #expect(value("SoC", "status") == "frontier_start")
+    #expect(value("AB", "comparator") == "B")
+  }
+
   @Test("--engine cohort gives the exact published results; a scenario it cannot run is a usage error")
   func test_engineOption() throws {
     let dir = try temporaryDirectory("engine")
