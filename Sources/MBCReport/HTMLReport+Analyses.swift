@@ -17,7 +17,7 @@ public struct ReportTables: Sendable {
 
 extension CSVTable {
   /// The rows whose columns have the given values, as dictionaries column → field text.
-  func records(where keys: [String: String] = [:]) -> [[String: String]] {
+  public func records(where keys: [String: String] = [:]) -> [[String: String]] {
     rows.compactMap { row in
       var r: [String: String] = [:]
       for (i, h) in header.enumerated() { r[h] = row[i] }

@@ -192,9 +192,9 @@ extension MBC {
       files.append("manifest.json")
       let baseCase = (try? BaseCase.parameterValues(model)) ?? []
       Interrupts.writing.withLock { $0 = true }
+      var tables = ReportTables()
       do {
         func path(_ f: String) -> String { (outDirectory as NSString).appendingPathComponent(f) }
-        var tables = ReportTables()
         tables.incremental = DecisionTables.incremental(data, scenario: loaded, willingnessToPay: loaded.analysis.willingnessToPay, seed: seed)
         tables.ledger = LedgerTable.ledger(results, matrix: matrix, time: &time)
         tables.ceac = DecisionTables.ceac(acceptability, scenario: loaded, seed: seed)
@@ -230,7 +230,7 @@ extension MBC {
       Interrupts.writing.withLock { $0 = false }
 
       if !quiet {
-        printSummary(results, simulateSeconds: simulateSeconds, clientCycles: simulation.clientCyclesPerRun, outDirectory: outDirectory, files: files)
+        printSummary(results, tables: tables, simulateSeconds: simulateSeconds, clientCycles: simulation.clientCyclesPerRun, outDirectory: outDirectory, files: files)
       }
     }
 
@@ -288,7 +288,7 @@ extension MBC {
       }
     }
 
-    private func printSummary(_ r: ResultSet, simulateSeconds: Double, clientCycles: Int, outDirectory: String, files: [String]) {
+    private func printSummary(_ r: ResultSet, tables: ReportTables, simulateSeconds: Double, clientCycles: Int, outDirectory: String, files: [String]) {
       let s = r.scenario
       let rate = Double(r.run.runs) * Double(clientCycles) / max(simulateSeconds, 1e-9)
       print("Simulated \(grouped(r.run.runs)) runs in \(String(format: "%.2f", simulateSeconds)) s (\(String(format: "%.3g", rate)) client-\(s.cycle.rawValue)s/s); total \(String(format: "%.2f", r.run.totalSeconds)) s. Seed \(r.run.seed).")
@@ -307,6 +307,33 @@ extension MBC {
           r.summary("events_avoided.\(arm.name).\(e.name)").map { "\(e.name) \(String(format: "%.2f", $0.mean))" }
         }
         if !avoided.isEmpty { print("Events avoided (mean per cohort): " + avoided.joined(separator: ", ")) }
+        if let total = tables.ledger?.records(where: ["arm": arm.name, "payer": "total"]).first {
+          var parts: [String] = []
+          if let roi = total["roi"].flatMap(Double.init) {
+            let ci = total["roi_ci_form"] == "bounded" ? " (95% CI \(total["roi_ci_low"].flatMap(Double.init).map { String(format: "%.2f", $0) } ?? "?")–\(total["roi_ci_high"].flatMap(Double.init).map { String(format: "%.2f", $0) } ?? "?"))" : ""
+            parts.append("return per euro invested \(String(format: "%.2f", roi))\(ci)")
+          }
+          if let p = total["p_paid_back_by_horizon"].flatMap(Double.init) {
+            let median = total["payback_years_p50"].map { $0 == "Inf" ? "not within the horizon" : (Double($0).map { String(format: "%.1f years", $0) } ?? $0) } ?? "?"
+            parts.append("payback (median) \(median), P(paid back by the horizon) \(String(format: "%.0f%%", p * 100))")
+          }
+          if !parts.isEmpty { print("All payers: " + parts.joined(separator: "; ")) }
+        }
+        if let outcome = s.outcomeLabel, let row = tables.incremental?.records(where: ["arm": arm.name]).first {
+          let status = (row["status"] ?? "").replacingOccurrences(of: "_", with: " ")
+          let referenceRow = tables.incremental?.records(where: ["arm": reference.name]).first
+          if referenceRow?["status"] == "dominated" && referenceRow?["dominated_by"] == arm.name {
+            print("Cost-effectiveness: \(arm.name) dominates \(reference.name) (lower expected cost and more \(outcome))")
+          } else if let icer = row["icer"].flatMap(Double.init) {
+            print("Cost-effectiveness: \(grouped(icer)) \(s.currency) per unit of \(outcome) against \(row["comparator"] ?? "?") (\(status); Fieller 95% set: \(row["icer_ci_fieller_form"] ?? "?"))")
+          } else {
+            print("Cost-effectiveness (\(outcome)): \(status)\(row["dominated_by"].flatMap { $0 == "NA" ? nil : " by \($0)" } ?? "")")
+          }
+        }
+        for row in tables.breakEven?.records(where: ["arm": arm.name, "payer": "total"]) ?? [] {
+          let value = row["break_even_value"].flatMap(Double.init).map { String(format: "%.4g", $0) }
+          print("Break-even (all payers): \(row["parameter"] ?? "") = \(value ?? (row["result"] ?? "").replacingOccurrences(of: "_", with: " "))")
+        }
       }
       print("")
       print("Results: \(outDirectory)/ (\(files.joined(separator: ", ")))")
