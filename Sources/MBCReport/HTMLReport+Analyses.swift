@@ -96,28 +96,49 @@ extension HTMLReport {
   static func traceSection(_ t: ReportTables, scenario s: Scenario, arm: String) -> String {
     guard let trace = t.trace else { return "" }
     let reference = s.arms[s.referenceArm].name
-    let width = 720.0, height = 240.0, left = 40.0, bottom = 30.0, right = 140.0
-    let T = Double(s.horizon)
-    let colours = ["#2a6fb0", "#d08770", "#5e9c6a", "#b48ead", "#c0a030", "#4c566a", "#88c0d0", "#bf616a"]
-    var svg = "<h3>Where the clients are</h3>\n<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" aria-label=\"State occupancy over time\">\n"
-    func x(_ c: Double) -> Double { left + c / T * (width - left - right) }
-    func y(_ share: Double) -> Double { height - bottom - share * (height - bottom - 10) }
+    var series: [ChartSeries] = []
     for (k, state) in s.states.enumerated() {
-      let colour = colours[k % colours.count]
-      for (which, dash) in [(reference, ""), (arm, " stroke-dasharray=\"5,3\"")] {
-        let points = trace.records(where: ["arm": which, "state": state.name]).compactMap { r -> String? in
+      for (which, dashed) in [(reference, false), (arm, true)] {
+        let points = trace.records(where: ["arm": which, "state": state.name]).compactMap { r -> (Double, Double)? in
           guard let c = number(r, "cycle"), let v = number(r, "share_mean") else { return nil }
-          return "\(fmt(x(c))),\(fmt(y(v)))"
+          return (c, v)
         }
-        svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.6\"\(dash) points=\"\(points.joined(separator: " "))\"/>\n"
+        series.append(ChartSeries(points: points, colour: k, dashed: dashed))
       }
-      svg += "<text x=\"\(fmt(width - right + 8))\" y=\"\(fmt(20 + Double(k) * 15))\" fill=\"\(colour)\">\(escape(state.label))</text>\n"
+    }
+    var out = "<h3>Where the clients are</h3>\n"
+    out += shareChart(series, legend: s.states.map(\.label), xMax: Double(s.horizon), xLeft: "start", xRight: "\(s.horizon) \(s.cycle.rawValue)s", label: "State occupancy over time")
+    out += "<p class=\"note\">Share of the cohort in each state (mean over the runs): solid \(escape(s.arms[s.referenceArm].label)), dashed \(escape(s.arms.first { $0.name == arm }?.label ?? arm)).</p>\n"
+    return out
+  }
+
+  /// One line of a chart: points (x, y with y in 0…1), a colour index, solid or dashed.
+  struct ChartSeries {
+    var points: [(Double, Double)]
+    var colour: Int
+    var dashed = false
+  }
+
+  static let chartColours = ["#2a6fb0", "#d08770", "#5e9c6a", "#b48ead", "#c0a030", "#4c566a", "#88c0d0", "#bf616a"]
+
+  /// An SVG chart of shares or probabilities (0 to 100%) against x in 0…xMax, with a legend of
+  /// colour labels on the right.
+  static func shareChart(_ series: [ChartSeries], legend: [String], xMax: Double, xLeft: String, xRight: String, label: String) -> String {
+    let width = 720.0, height = 230.0, left = 40.0, bottom = 30.0, right = 140.0
+    func x(_ v: Double) -> Double { left + v / xMax * (width - left - right) }
+    func y(_ v: Double) -> Double { height - bottom - v * (height - bottom - 10) }
+    var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" aria-label=\"\(escape(label))\">\n"
+    for line in series {
+      let points = line.points.map { "\(fmt(x($0.0))),\(fmt(y($0.1)))" }.joined(separator: " ")
+      svg += "<polyline fill=\"none\" stroke=\"\(chartColours[line.colour % chartColours.count])\" stroke-width=\"1.8\"\(line.dashed ? " stroke-dasharray=\"5,3\"" : "") points=\"\(points)\"/>\n"
+    }
+    for (k, text) in legend.enumerated() {
+      svg += "<text x=\"\(fmt(width - right + 8))\" y=\"\(fmt(20 + Double(k) * 15))\" fill=\"\(chartColours[k % chartColours.count])\">\(escape(text))</text>\n"
     }
     svg += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(y(0)))\" y2=\"\(fmt(y(0)))\" stroke=\"#999\"/>\n"
     svg += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(y(1) + 4))\" text-anchor=\"end\">100%</text><text x=\"\(fmt(left - 4))\" y=\"\(fmt(y(0)))\" text-anchor=\"end\">0</text>\n"
-    svg += "<text x=\"\(fmt(left))\" y=\"\(fmt(height - 8))\">start</text><text x=\"\(fmt(width - right))\" y=\"\(fmt(height - 8))\" text-anchor=\"end\">\(s.horizon) \(s.cycle.rawValue)s</text>\n"
-    svg += "</svg>\n<p class=\"note\">Share of the cohort in each state (mean over the runs): solid \(escape(s.arms[s.referenceArm].label)), dashed \(escape(s.arms.first { $0.name == arm }?.label ?? arm)).</p>\n"
-    return svg
+    svg += "<text x=\"\(fmt(left))\" y=\"\(fmt(height - 8))\">\(escape(xLeft))</text><text x=\"\(fmt(width - right))\" y=\"\(fmt(height - 8))\" text-anchor=\"end\">\(escape(xRight))</text>\n"
+    return svg + "</svg>\n"
   }
 
   /// The incremental analysis, the acceptability curves, the value of information and the
@@ -188,24 +209,15 @@ extension HTMLReport {
     let rows = ceac.records()
     let grid = Array(Set(rows.compactMap { number($0, "wtp") })).sorted()
     guard grid.count >= 2, let maxW = grid.last, maxW > 0 else { return "" }
-    let width = 720.0, height = 220.0, left = 40.0, bottom = 30.0, right = 140.0
-    let colours = ["#2a6fb0", "#d08770", "#5e9c6a", "#b48ead", "#c0a030", "#4c566a"]
-    func x(_ w: Double) -> Double { left + w / maxW * (width - left - right) }
-    func y(_ p: Double) -> Double { height - bottom - p * (height - bottom - 10) }
-    var svg = "<h3>Acceptability curves</h3>\n<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" aria-label=\"Cost-effectiveness acceptability curves\">\n"
-    for (k, arm) in s.arms.enumerated() {
-      let colour = colours[k % colours.count]
-      let points = rows.filter { $0["arm"] == arm.name }.compactMap { r -> String? in
+    let series = s.arms.enumerated().map { k, arm in
+      ChartSeries(points: rows.filter { $0["arm"] == arm.name }.compactMap { r in
         guard let w = number(r, "wtp"), let p = number(r, "p_cost_effective") else { return nil }
-        return "\(fmt(x(w))),\(fmt(y(p)))"
-      }
-      svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
-      svg += "<text x=\"\(fmt(width - right + 8))\" y=\"\(fmt(20 + Double(k) * 15))\" fill=\"\(colour)\">\(escape(arm.label))</text>\n"
+        return (w, p)
+      }, colour: k)
     }
-    svg += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(y(0)))\" y2=\"\(fmt(y(0)))\" stroke=\"#999\"/>\n"
-    svg += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(y(1) + 4))\" text-anchor=\"end\">100%</text><text x=\"\(fmt(left - 4))\" y=\"\(fmt(y(0)))\" text-anchor=\"end\">0</text>\n"
-    svg += "<text x=\"\(fmt(left))\" y=\"\(fmt(height - 8))\">\(money(0, s.currency))</text><text x=\"\(fmt(width - right))\" y=\"\(fmt(height - 8))\" text-anchor=\"end\">\(money(maxW, s.currency)) per unit</text>\n"
-    svg += "</svg>\n<p class=\"note\">The probability that each arm has the highest net monetary benefit, by willingness to pay per unit of \(escape(s.outcomeLabel ?? "outcome")).</p>\n"
-    return svg
+    var out = "<h3>Acceptability curves</h3>\n"
+    out += shareChart(series, legend: s.arms.map(\.label), xMax: maxW, xLeft: money(0, s.currency), xRight: "\(money(maxW, s.currency)) per unit", label: "Cost-effectiveness acceptability curves")
+    out += "<p class=\"note\">The probability that each arm has the highest net monetary benefit, by willingness to pay per unit of \(escape(s.outcomeLabel ?? "outcome")).</p>\n"
+    return out
   }
 }

@@ -259,7 +259,7 @@ public enum EVPPI {
   ) -> [Double] {
     let n = design.rows
     let q = design.columns
-    var generator = BootstrapGenerator(seed: seed)
+    var generator = Resampling.SplitMix64(seed: seed)
     var resampledDesign = [Double](repeating: 0, count: n * q)
     var resampledIncrements = [Double](repeating: 0, count: n * comparisons)
     var estimates: [Double] = []
@@ -270,7 +270,7 @@ public enum EVPPI {
           resampledDesign.withUnsafeMutableBufferPointer { xb in
             resampledIncrements.withUnsafeMutableBufferPointer { yb in
               for r in 0..<n {
-                let i = generator.index(below: n)
+                let i = Resampling.index(below: n, using: &generator)
                 for j in 0..<q { xb[r * q + j] = x[i * q + j] }
                 for k in 0..<comparisons { yb[r * comparisons + k] = y[i * comparisons + k] }
               }

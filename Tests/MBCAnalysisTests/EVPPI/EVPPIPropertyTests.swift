@@ -275,15 +275,15 @@ struct EVPPIPropertyTests {
 
   @Test("bootstrap indices: in range and uniform")
   func test_bootstrapGenerator() {
-    var generator = BootstrapGenerator(seed: 1)
-    #expect((0..<100).allSatisfy { _ in generator.index(below: 1) == 0 })
+    var generator = Resampling.SplitMix64(seed: 1)
+    #expect((0..<100).allSatisfy { _ in Resampling.index(below: 1, using: &generator) == 0 })
     // 30,000 draws in 0..<3: each count is Binomial(30000, 1/3), SD = √(30000·2/9) = 81.6; 4 SD
     // = 327.
     var counts = [0, 0, 0]
-    for _ in 0..<30_000 { counts[generator.index(below: 3)] += 1 }
+    for _ in 0..<30_000 { counts[Resampling.index(below: 3, using: &generator)] += 1 }
     for count in counts { #expect(abs(count - 10_000) <= 327, "\(counts)") }
     // A bound that is not a power of two and close to 2⁶³ (rejection matters there): in range.
     let bound = Int.max / 3 * 2
-    #expect((0..<1_000).allSatisfy { _ in (0..<bound).contains(generator.index(below: bound)) })
+    #expect((0..<1_000).allSatisfy { _ in (0..<bound).contains(Resampling.index(below: bound, using: &generator)) })
   }
 }

@@ -1,4 +1,6 @@
-/// The nonparametric bootstrap of paired means (internal), with a small fixed generator.
+/// The nonparametric bootstrap (internal): a small fixed generator, unbiased bounded indices, and
+/// the bootstrap of paired means. Used by the ICER and ratio intervals and by the EVPPI's
+/// standard error.
 ///
 /// MBCAnalysis does not depend on MBCRandom, so the seeded entry points use ``SplitMix64`` here;
 /// callers who want a keyed MBCRandom stream pass any `RandomNumberGenerator` instead. Given the
