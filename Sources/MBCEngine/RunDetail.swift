@@ -109,20 +109,6 @@ final class RunDetail {
     for i in 0..<(A * P) { startCost[i] = 0 }
   }
 
-  /// Adds the state costs of arm `a` computed from its occupancy: stateCost[a][t][p] +=
-  /// Σ_s occupancy[a][t][s]·cost(s)[p], with `cost(s)` the state's payer costs per cycle.
-  func addStateCosts(arm a: Int, costOfState: (Int) -> UnsafePointer<Double>) {
-    for s in 0..<S {
-      let c = costOfState(s)
-      for t in 0...T {
-        let n = occupancy[(a * (T + 1) + t) * S + s]
-        if n == 0 { continue }
-        let out = stateCost + (a * (T + 1) + t) * P
-        for p in 0..<P { out[p] += n * c[p] }
-      }
-    }
-  }
-
   /// Reduces the accumulators to the run's ``DetailLayout`` vector.
   func write(into detail: UnsafeMutablePointer<Double>) {
     let A = self.A, P = self.P, T = self.T, Y = self.Y, S = self.S

@@ -50,10 +50,9 @@ public enum DecisionTables {
     let order = names.indices.sorted { (analysis.arms[$0].cost, $0) < (analysis.arms[$1].cost, $1) }
     let ref = scenario.referenceArm
     let B = bootstrapReplicates(runs: data.runs)
-    var probabilityBest: [Double]?
-    if let lambda = willingnessToPay {
-      probabilityBest = Acceptability(costs: data.costs, effects: data.outcomes, willingnessToPay: [lambda]).probabilityCostEffective.map { $0[0] }
-    }
+    // Net benefit is reported at the willingness to pay, or at 0 without an outcome (−cost).
+    let benefitAt = willingnessToPay ?? (data.hasOutcome ? nil : 0)
+    let probabilityBest = benefitAt.map { Acceptability(costs: data.costs, effects: data.outcomes, willingnessToPay: [$0]).probabilityCostEffective.map { $0[0] } }
     for a in order {
       let arm = analysis.arms[a]
       let (statusText, dominatedBy) = status(arm.status, names: names)
@@ -91,12 +90,12 @@ public enum DecisionTables {
         let de = outcome.mean - meanAndMCSE(data.outcomes[ref]).mean
         row += [.number(dc), data.hasOutcome ? .number(de) : .missing, data.hasOutcome && de != 0 ? .number(dc / de) : .missing]
       }
-      if let lambda = willingnessToPay ?? (data.hasOutcome ? nil : 0) {
+      if let lambda = benefitAt, let probabilityBest {
         let nmb = meanAndMCSE(zip(data.costs[a], data.outcomes[a]).map { lambda * $1 - $0 })
         let inmb = meanAndMCSE((0..<data.runs).map { r in
           lambda * (data.outcomes[a][r] - data.outcomes[ref][r]) - (data.costs[a][r] - data.costs[ref][r])
         })
-        let pBest = probabilityBest?[a] ?? Acceptability(costs: data.costs, effects: data.outcomes, willingnessToPay: [0]).probabilityCostEffective[a][0]
+        let pBest = probabilityBest[a]
         row += [
           data.hasOutcome ? .number(lambda) : .missing, .number(nmb.mean), .number(nmb.mcse),
           data.hasOutcome && lambda > 0 ? .number(outcome.mean - cost.mean / lambda) : .missing,

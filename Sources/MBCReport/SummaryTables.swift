@@ -1,7 +1,7 @@
 import MBCAnalysis
 import MBCEngine
 
-/// summary.csv and incremental.csv: tidy tables (long format, one header row).
+/// summary.csv and inputs.csv: tidy tables (long format, one header row).
 public enum SummaryTables {
   /// One row per metric × arm × payer (or event): mean, sd, MCSE, the 95% confidence
   /// interval of the mean (Monte Carlo error), the 2.5/50/97.5 percentiles of the per-run
@@ -19,38 +19,6 @@ public enum SummaryTables {
         .number(s.mean), .number(s.sd), .number(s.mcse), .number(s.ciLow), .number(s.ciHigh),
         .number(s.p2_5), .number(s.p50), .number(s.p97_5), .number(s.pPositive),
         .integer(s.count), .integer(4 * s.count), .text(String(results.run.seed)),
-      ])
-    }
-    return table
-  }
-
-  /// One row per comparison (each arm against the reference) and payer (and `total`): mean
-  /// costs of both arms, the net saving (reference − arm) with its MCSE, CI of the mean,
-  /// percentile interval and P(saving > 0), and what common random numbers bought:
-  /// `variance_reduction` = (Var(ref) + Var(arm)) / Var(ref − arm), the factor by which
-  /// independent sampling of the two arms would need more runs for the same MCSE, from the
-  /// covariance of the two arms' costs (`correlation`).
-  public static func incremental(_ results: ResultSet) -> CSVTable {
-    var table = CSVTable(header: [
-      "arm", "reference", "payer", "unit", "reference_cost_mean", "arm_cost_mean", "net_saving_mean", "net_saving_sd",
-      "net_saving_mcse", "ci95_low", "ci95_high", "p2_5", "p50", "p97_5", "p_saving", "correlation",
-      "variance_reduction", "runs", "seed",
-    ])
-    let layout = results.layout
-    for (j, column) in layout.columns.enumerated() where column.kind == .netSaving {
-      guard let reference = column.versus, let payer = column.payer,
-        let refIndex = layout.index(of: "cost.\(reference).\(payer)"),
-        let armIndex = layout.index(of: "cost.\(column.arm).\(payer)")
-      else { continue }
-      let s = results.summaries[j]
-      let m = results.moments
-      let varianceOfDifference = m.variance(j)
-      let reduction = varianceOfDifference > 0 ? (m.variance(refIndex) + m.variance(armIndex)) / varianceOfDifference : .nan
-      table.append([
-        .text(column.arm), .text(reference), .text(payer), .text(results.unit(of: column)),
-        .number(m.mean[refIndex]), .number(m.mean[armIndex]), .number(s.mean), .number(s.sd), .number(s.mcse),
-        .number(s.ciLow), .number(s.ciHigh), .number(s.p2_5), .number(s.p50), .number(s.p97_5), .number(s.pPositive),
-        .number(m.correlation(refIndex, armIndex)), .number(reduction), .integer(s.count), .text(String(results.run.seed)),
       ])
     }
     return table
