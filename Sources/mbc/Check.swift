@@ -8,14 +8,12 @@ extension MBC {
     static let configuration = CommandConfiguration(
       abstract: "Validate a scenario file and print what it says.",
       discussion: """
-        Reports every problem with file:line:column, the key path, the value and what was
-        expected. Also evaluates the model once with every parameter at its mean, so that a
-        transition row summing above 1 is found before a long run.
+        Reports every problem with file:line:column, the key path, the value and what was expected. Also evaluates the model once with every parameter at its mean, so that a transition row summing above 1 is found before a long run.
 
         Examples:
           mbc check Scenarios/bemoeizorg.yaml
-          mbc check --explain Scenarios/bemoeizorg.yaml   # the model in plain words
-          mbc check --strict my-scenario.yaml             # warnings (e.g. numbers without a source) fail too
+          mbc check --explain Scenarios/bemoeizorg.yaml  # the model in words
+          mbc check --strict my-scenario.yaml  # warnings fail too
         """)
 
     @Argument(help: "The scenario file (YAML).")

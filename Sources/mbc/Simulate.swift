@@ -14,20 +14,11 @@ extension MBC {
     static let configuration = CommandConfiguration(
       abstract: "Run the Monte Carlo simulation of a scenario and write the results.",
       discussion: """
-        Each run draws every uncertain parameter once, then simulates every client in every
-        arm with the same random numbers per client (common random numbers). Results are
-        identical for any --threads with the same --seed.
+        Each run draws every uncertain parameter once, then simulates every client in every arm with the same random numbers per client (common random numbers). Results are identical for any --threads with the same --seed.
 
-        Writes to --out: summary.csv, incremental.csv, ledger.csv, trace.csv, cashflow.csv,
-        payback.csv, inputs.csv, manifest.json, report.html (and runs.csv with --keep-runs);
-        docs/outputs.md explains every column. Files are replaced atomically; Ctrl-C leaves none
-        half written.
+        Writes to --out: summary.csv, incremental.csv, ledger.csv, ceac.csv, evpi.csv, evppi.csv, trace.csv, cashflow.csv, payback.csv, break_even.csv (with analysis.break_even), inputs.csv, manifest.json and report.html, and runs.csv with --keep-runs; docs/outputs.md explains every column. Files are replaced atomically; Ctrl-C leaves none half written.
 
-        With --precision the runs go on in batches until the relative Monte Carlo standard
-        error of the main result (--precision-metric, default the total net saving of the first
-        arm against the reference) is below the target, or --runs (default then 1e6) is
-        reached. Runs are numbered as always, so the results equal those of --runs with the
-        number of runs it stopped at.
+        With --precision the runs go on in batches until the relative Monte Carlo standard error of the main result (--precision-metric; default the total net saving of the first arm against the reference) is below the target, or --runs (default then 1e6) is reached. Runs are numbered as always, so the results equal those of --runs with the number of runs it stopped at.
 
         Examples:
           mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4
