@@ -183,34 +183,7 @@ extension ExpressionProgram {
       case .call:
         let arity = Int(ins.arity)
         let base = top - arity + 1
-        let r: Double
-        switch ModelExpression.Function(code: ins.argument) {
-        case .min:
-          var m = stack[base]
-          for j in base + 1...top { m = Swift.min(m, stack[j]) }
-          r = m
-        case .max:
-          var m = stack[base]
-          for j in base + 1...top { m = Swift.max(m, stack[j]) }
-          r = m
-        case .exp: r = Foundation.exp(stack[base])
-        case .log: r = Foundation.log(stack[base])
-        case .sqrt: r = stack[base].squareRoot()
-        case .abs: r = Swift.abs(stack[base])
-        case .floor: r = stack[base].rounded(.down)
-        case .ceil: r = stack[base].rounded(.up)
-        case .pow: r = Foundation.pow(stack[base], stack[base + 1])
-        case .if: r = stack[base] != 0 ? stack[base + 1] : stack[base + 2]
-        case .rateToProb:
-          let per = arity > 1 ? stack[base + 1] : 1
-          r = -Foundation.expm1(-stack[base] * L / per)
-        case .probToRate:
-          let per = arity > 1 ? stack[base + 1] : 1
-          r = -Foundation.log1p(-stack[base]) * per / L
-        case .convertProb:
-          r = -Foundation.expm1(Foundation.log1p(-stack[base]) * L / stack[base + 1])
-        case .lookup: r = .nan
-        }
+        let r = ModelExpression.Function(code: ins.argument).apply(stack, base: base, arity: arity, cycleLength: L)
         stack[base] = r
         top = base
       }

@@ -67,34 +67,7 @@ public struct ExpressionProgram: Sendable {
         top -= 1
       case .call(let f, let arity):
         let base = top - arity + 1
-        let r: Double
-        switch f {
-        case .min:
-          var m = stack[base]
-          for i in base + 1...top { m = Swift.min(m, stack[i]) }
-          r = m
-        case .max:
-          var m = stack[base]
-          for i in base + 1...top { m = Swift.max(m, stack[i]) }
-          r = m
-        case .exp: r = Foundation.exp(stack[base])
-        case .log: r = Foundation.log(stack[base])
-        case .sqrt: r = stack[base].squareRoot()
-        case .abs: r = Swift.abs(stack[base])
-        case .floor: r = stack[base].rounded(.down)
-        case .ceil: r = stack[base].rounded(.up)
-        case .pow: r = Foundation.pow(stack[base], stack[base + 1])
-        case .if: r = stack[base] != 0 ? stack[base + 1] : stack[base + 2]
-        case .rateToProb:
-          let per = arity > 1 ? stack[base + 1] : 1
-          r = -Foundation.expm1(-stack[base] * cycleLength / per)
-        case .probToRate:
-          let per = arity > 1 ? stack[base + 1] : 1
-          r = -Foundation.log1p(-stack[base]) * per / cycleLength
-        case .convertProb:
-          r = -Foundation.expm1(Foundation.log1p(-stack[base]) * cycleLength / stack[base + 1])
-        case .lookup: r = .nan  // compiled to .lookup(table)
-        }
+        let r = f.apply(stack, base: base, arity: arity, cycleLength: cycleLength)
         stack[base] = r
         top = base
       case .lookup(let table):
@@ -110,6 +83,44 @@ public struct ExpressionProgram: Sendable {
       withUnsafeTemporaryAllocation(of: Double.self, capacity: stackSize) { s in
         evaluate(v, stack: s.baseAddress!)
       }
+    }
+  }
+}
+
+extension ModelExpression.Function {
+  /// The function's value on its `arity` arguments `stack[base ..< base + arity]`, for both
+  /// evaluators (``ExpressionProgram/evaluate(_:stack:)`` and the flat instructions). Rate and
+  /// probability conversions scale by `cycleLength` (years per cycle); `lookup` is compiled to
+  /// its own operation and gives NaN here.
+  @inline(__always)
+  func apply(_ stack: UnsafeMutablePointer<Double>, base: Int, arity: Int, cycleLength L: Double) -> Double {
+    let top = base + arity - 1
+    switch self {
+    case .min:
+      var m = stack[base]
+      for j in base + 1...top { m = Swift.min(m, stack[j]) }
+      return m
+    case .max:
+      var m = stack[base]
+      for j in base + 1...top { m = Swift.max(m, stack[j]) }
+      return m
+    case .exp: return Foundation.exp(stack[base])
+    case .log: return Foundation.log(stack[base])
+    case .sqrt: return stack[base].squareRoot()
+    case .abs: return Swift.abs(stack[base])
+    case .floor: return stack[base].rounded(.down)
+    case .ceil: return stack[base].rounded(.up)
+    case .pow: return Foundation.pow(stack[base], stack[base + 1])
+    case .if: return stack[base] != 0 ? stack[base + 1] : stack[base + 2]
+    case .rateToProb:
+      let per = arity > 1 ? stack[base + 1] : 1
+      return -Foundation.expm1(-stack[base] * L / per)
+    case .probToRate:
+      let per = arity > 1 ? stack[base + 1] : 1
+      return -Foundation.log1p(-stack[base]) * per / L
+    case .convertProb:
+      return -Foundation.expm1(Foundation.log1p(-stack[base]) * L / stack[base + 1])
+    case .lookup: return .nan
     }
   }
 }
