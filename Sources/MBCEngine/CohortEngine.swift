@@ -106,7 +106,7 @@ final class CohortEngine {
   private func ageIndex(_ age0: Double, _ t: Int) -> Int {
     let keys = model.keys
     let years = age0 + Double(t) * model.scenario.cycleLength
-    return min(keys.ages - 1, max(0, Int(years.rounded(.down)) - keys.ageMin))
+    return keys.ageKey(years: years)
   }
 
   private func trace(arm a: Int, profile g: Int, subgroup: Int, age age0: Double, scale: Double) {

@@ -200,8 +200,6 @@ public struct CompiledModel: Sendable {
     let ageMin = Int(ageLow.rounded(.down))
     let ageMax = Int((ageHigh + Double(T) * L).rounded(.down))
     let profiles = Profiles(subgroups: scenario.subgroups.count, categoryCounts: scenario.attributes.map(\.categories.count))
-    let keys = KeySpace(cycles: T + 1, ageMin: ageMin, ages: ageMax - ageMin + 1, profiles: profiles, durations: T + 1)
-    self.keys = keys
 
     // Programs.
     var context = ModelExpression.Context { slots.slotByName[$0] }
@@ -218,10 +216,15 @@ public struct CompiledModel: Sendable {
       return .success(Double(i))
     }
     var stack = 1
+    // How the programs use `age`: only through lookups (the bands' bounds), or directly (nil).
+    var ageBounds: [Double]? = []
     func compile(_ e: ModelExpression) -> ExpressionProgram {
       // The loader has checked every name, so compilation cannot fail here.
       let p = (try? e.compile(context)) ?? .constant(.nan)
       stack = max(stack, p.stackSize)
+      if let bounds = ageBounds {
+        if let b = p.lookupBounds(ofSlot: slots.age) { ageBounds = bounds + b } else { ageBounds = nil }
+      }
       return p
     }
 
@@ -338,24 +341,9 @@ public struct CompiledModel: Sendable {
     let E = rateEvents.count
     rateEventCount = E
 
-    // Transition rows and event rates.
+    // Transition rows.
     let moves = scenario.arms.map { arm in arm.transitions.map { row in row.map { (to: $0.to, program: compile($0.probability)) } } }
     self.moves = moves
-    var offset = 0
-    func table(_ programs: [ExpressionProgram], width: Int) -> Table {
-      var d: Dimensions = []
-      for p in programs { d.formUnion(slots.dimensions(of: p)) }
-      let t = Table(dimensions: d, strides: keys.strides(d), base: offset)
-      offset += keys.entries(d) * width
-      return t
-    }
-    let rowTables = moves.map { arm in arm.map { row in table(row.map(\.program), width: S) } }
-    rows = rowTables
-    rowEntries = offset
-    offset = 0
-    let rateTables = (0..<A).map { _ in rateMeans.map { means in (0..<S).map { s in table(means.filter { $0.state == s }.map(\.program), width: 1) } } }
-    self.rates = rateTables
-    rateEntries = offset
 
     // Reward contributions.
     var shareLines: [(String, [(payer: Int, program: ExpressionProgram)])] = []
@@ -400,6 +388,25 @@ public struct CompiledModel: Sendable {
     self.eventContributions = eventC
     self.moveContributions = moveC
     self.startContributions = startC
+
+    // Key space (now that every program is known) and the tables of rows and event rates.
+    let keys = KeySpace(cycles: T + 1, ageMin: ageMin, ageYears: ageMax - ageMin + 1, ageBounds: ageBounds, profiles: profiles, durations: T + 1)
+    self.keys = keys
+    var offset = 0
+    func table(_ programs: [ExpressionProgram], width: Int) -> Table {
+      var d: Dimensions = []
+      for p in programs { d.formUnion(slots.dimensions(of: p)) }
+      let t = Table(dimensions: d, strides: keys.strides(d), base: offset)
+      offset += keys.entries(d) * width
+      return t
+    }
+    let rowTables = moves.map { arm in arm.map { row in table(row.map(\.program), width: S) } }
+    rows = rowTables
+    rowEntries = offset
+    offset = 0
+    let rateTables = (0..<A).map { _ in rateMeans.map { means in (0..<S).map { s in table(means.filter { $0.state == s }.map(\.program), width: 1) } } }
+    self.rates = rateTables
+    rateEntries = offset
     offset = 0
     let R = P + K + I
     let stateTables = stateC.map { arm in arm.map { table($0.map(\.amount), width: R) } }

@@ -68,7 +68,14 @@ final class IndividualEngine {
   let cumulative: UnsafeMutablePointer<Double>, rewards: UnsafeMutablePointer<Double>
   let poissonCDF: UnsafeMutablePointer<Double>, rateMean: UnsafeMutablePointer<Double>, expMinusRate: UnsafeMutablePointer<Double>
 
+  // Ages: the key space's age key per whole year (copied, so that the loops touch no arrays).
+  let ageKeyOfYear: UnsafeMutablePointer<Int>
+  let ageMin: Int, ageYears: Int
+  let cycleLength: Double
+  let anyArmUsesAge: Bool
+
   // Per-client scratch.
+  let agePath: UnsafeMutablePointer<Int>  // T + 1: the client's age key at each boundary
   let path: UnsafeMutablePointer<Int32>  // T: state at the start of each cycle
   let durationPath: UnsafeMutablePointer<Int32>  // T: time in state at each cycle
   let countPath: UnsafeMutablePointer<Int32>  // T: an event's count in each cycle
@@ -171,6 +178,13 @@ final class IndividualEngine {
     poissonCDF = tables.poissonCDF
     rateMean = tables.rateMean
     expMinusRate = tables.expMinusRate
+    ageKeyOfYear = ints(model.keys.ageKeyOfYear)
+    ageMin = model.keys.ageMin
+    ageYears = model.keys.ageYears
+    cycleLength = model.scenario.cycleLength
+    anyArmUsesAge = model.usesAge.contains(true)
+    agePath = .allocate(capacity: T + 1)
+    agePath.initialize(repeating: 0, count: T + 1)
     path = .allocate(capacity: max(T, 1))
     path.initialize(repeating: 0, count: max(T, 1))
     durationPath = .allocate(capacity: max(T, 1))
@@ -203,6 +217,8 @@ final class IndividualEngine {
     ratesKeyed.deallocate()
     arms.deallocate()
     componentCategory.deallocate()
+    ageKeyOfYear.deallocate()
+    agePath.deallocate()
     path.deallocate()
     durationPath.deallocate()
     countPath.deallocate()
@@ -291,6 +307,13 @@ final class IndividualEngine {
     }
     for c in 0..<N {
       let client = drawClient(run: run, client: c)
+      if anyArmUsesAge {
+        // The age key at each boundary: whole years since birth, clamped to the key space.
+        for t in 0...T {
+          let years = Int((client.age + Double(t) * cycleLength).rounded(.down))
+          agePath[t] = ageKeyOfYear[min(ageYears - 1, max(0, years - ageMin))]
+        }
+      }
       let transitionsStart = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: .transitions).makeGenerator()
       for e in 0..<E {
         eventStreams[e] = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: StreamPurpose(rawValue: eventPurposes[e])).makeGenerator()
@@ -301,12 +324,10 @@ final class IndividualEngine {
     }
   }
 
-  /// The age index (whole years since the key space's youngest age) at boundary t.
+  /// The client's age key at boundary t (see ``KeySpace``), from the per-client age path.
   @inline(__always)
   private func ageIndex(_ client: Client, _ t: Int) -> Int {
-    let keys = model.keys
-    let years = client.age + Double(t) * model.scenario.cycleLength
-    return min(keys.ages - 1, max(0, Int(years.rounded(.down)) - keys.ageMin))
+    agePath[t]
   }
 
   /// Adds the state rewards of boundary t (state s) to the arm's accumulators.

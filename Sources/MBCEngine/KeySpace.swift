@@ -30,16 +30,68 @@ struct Strides: Sendable {
 /// The sizes of the dimensions of a scenario's tables.
 ///
 /// - cycles: boundaries 0 … T (T + 1 values; transition rows and events use 0 … T − 1);
-/// - ages: whole years `ageMin ..< ageMin + ages`, wide enough for every client's age over
-///   the horizon (1 value when the scenario has no ages);
+/// - ages: age keys covering the whole years `ageMin ..< ageMin + ageYears`, wide enough for
+///   every client's age over the horizon (1 key when the scenario has no ages). When every
+///   expression uses `age` only as `lookup(table, age)`, whole years in the same band of every
+///   such table share one key (``init(cycles:ageMin:ageYears:ageBounds:profiles:durations:)``),
+///   so a table with age bands is evaluated once per band, not once per year; otherwise each
+///   whole year is its own key;
 /// - profiles: every combination of subgroup and categorical attribute values;
 /// - durations: time in state 0 … T.
 struct KeySpace: Sendable {
   let cycles: Int
   let ageMin: Int
-  let ages: Int
+  /// Whole years of age covered: `ageMin ..< ageMin + ageYears`.
+  let ageYears: Int
+  /// Per whole year (index year − ageMin): its age key.
+  let ageKeyOfYear: [Int]
+  /// Per age key: the whole-year age that represents it (its youngest year), at which the
+  /// key's table entries are evaluated.
+  let ageOfKey: [Int]
   let profiles: Profiles
   let durations: Int
+
+  /// The number of age keys.
+  var ages: Int { ageOfKey.count }
+
+  /// - Parameter ageBounds: when non-nil, the lower bounds of the bands of every table that
+  ///   `age` is looked up in (ages are then keyed by band); nil keys every whole year.
+  init(cycles: Int, ageMin: Int, ageYears: Int, ageBounds: [Double]?, profiles: Profiles, durations: Int) {
+    self.cycles = cycles
+    self.ageMin = ageMin
+    self.ageYears = ageYears
+    self.profiles = profiles
+    self.durations = durations
+    var keyOfYear: [Int] = []
+    var ageOfKey: [Int] = []
+    let bounds = ageBounds.map { Array(Set($0)).sorted() }
+    var band = -1
+    for y in ageMin..<(ageMin + max(ageYears, 1)) {
+      // The band of year y: the number of bounds ≤ y (every lookup gives the same value
+      // for the years of one band).
+      let b = bounds.map { list in list.reduce(0) { $0 + (Double(y) >= $1 ? 1 : 0) } } ?? y
+      if ageOfKey.isEmpty || b != band {
+        band = b
+        ageOfKey.append(y)
+      }
+      keyOfYear.append(ageOfKey.count - 1)
+    }
+    self.ageKeyOfYear = keyOfYear
+    self.ageOfKey = ageOfKey
+  }
+
+  /// The age key of an age in years (the whole years since birth, clamped to the range).
+  @inline(__always)
+  func ageKey(years: Double) -> Int {
+    ageKeyOfYear[min(ageYears - 1, max(0, Int(years.rounded(.down)) - ageMin))]
+  }
+
+  /// The whole years of age key k, for messages: "45" or "45–54".
+  func ageDescription(_ k: Int) -> String {
+    let first = ageOfKey[k]
+    let last = k + 1 < ageOfKey.count ? ageOfKey[k + 1] - 1 : ageMin + ageYears - 1
+    return first == last ? "\(first)" : "\(first)–\(last)"
+  }
 
   func strides(_ d: Dimensions) -> Strides {
     var s = Strides()

@@ -31,6 +31,10 @@ final class RunTables {
   let expMinusRate: UnsafeMutablePointer<Double>
   let poissonCDF: UnsafeMutablePointer<Double>
   let rewards: UnsafeMutablePointer<Double>
+  /// Scratch for the moves of one row evaluated over their own (fewer) dimensions.
+  let moveValues: UnsafeMutablePointer<Double>
+  /// Scratch: the probabilities of one row's moves, in list order.
+  let rowValues: UnsafeMutablePointer<Double>
   /// Evaluated payer shares: [arm][share line][payer].
   let shares: UnsafeMutablePointer<Double>
   let copulaScratch: UnsafeMutablePointer<Double>
@@ -50,7 +54,10 @@ final class RunTables {
   typealias Ref = ProgramArena.Ref
   struct Derived { var slot: Int; var ref: Ref; var factor: Double }
   struct Override { var slot: Int; var ref: Ref }
-  struct Move { var to: Int; var ref: Ref }
+  /// A move's program, its own dimensions (a subset of its row's) and, when they are fewer
+  /// than the row's, where its values over its own keys go in `moveValues` (`offset`, by
+  /// `strides`): it is evaluated once per key of its own, not once per key of the row.
+  struct Move { var to: Int; var ref: Ref; var dimensions: Dimensions; var strides: Strides; var offset: Int }
   struct Share { var payer: Int; var ref: Ref }
   struct Contribution { var component: Int; var ref: Ref; var share: Int; var factor: Double }
   struct StartShare { var state: Int; var ref: Ref }
@@ -168,7 +175,22 @@ final class RunTables {
     pinned = .allocate(capacity: max(n, 1))
     pinned.initialize(repeating: false, count: max(n, 1))
     pins = .allocate(capacity: 1)
-    moves = FlatList(moveIdx.map { $0.map { Move(to: $0.to, ref: refs[$0.i]) } })
+    // Per row: the moves whose dimensions are fewer than the row's get their own scratch range.
+    var scratch = 1
+    let rowDimensions = model.rows.flatMap { $0.map(\.dimensions) }
+    let movePrograms = model.moves.flatMap { $0 }
+    moves = FlatList(moveIdx.enumerated().map { r, row in
+      var offset = 0
+      return row.enumerated().map { k, m in
+        let d = model.slots.dimensions(of: movePrograms[r][k].program)
+        let move = Move(to: m.to, ref: refs[m.i], dimensions: d, strides: model.keys.strides(d), offset: d == rowDimensions[r] ? -1 : offset)
+        if d != rowDimensions[r] { offset += model.keys.entries(d) }
+        scratch = max(scratch, offset)
+        return move
+      }
+    })
+    moveValues = buffer(scratch)
+    rowValues = buffer(S * S)
     ratePrograms = FlatList(rateIdx.map { $0.map { refs[$0] } })
     shareLines = FlatList(shareIdx.map { $0.map { Share(payer: $0.payer, ref: refs[$0.i]) } })
     func flat(_ c: [[(component: Int, i: Int, share: Int, factor: Double)]]) -> FlatList<Contribution> {
@@ -198,7 +220,7 @@ final class RunTables {
   }
 
   deinit {
-    for p in [base.baseAddress!, stack, probability, cumulative, rateMean, expMinusRate, poissonCDF, rewards, shares,
+    for p in [base.baseAddress!, stack, probability, cumulative, rateMean, expMinusRate, poissonCDF, rewards, moveValues, rowValues, shares,
               copulaScratch, vectorScratch.baseAddress!, subgroupShare, subgroupCumulative, categoryShare, categoryCumulative,
               startShare, startCumulative] + values.map({ $0.baseAddress! })
     {
@@ -370,7 +392,7 @@ final class RunTables {
   private func setKey(_ v: UnsafeMutableBufferPointer<Double>, cycle t: Int, age: Int, duration: Int, profile g: Int) {
     v[slots.cycle] = Double(t)
     v[slots.time] = Double(t) * cycleLength
-    v[slots.age] = Double(keys.ageMin + age)
+    v[slots.age] = Double(keys.ageOfKey[age])
     v[slots.timeInState] = Double(duration)
     if !slots.attributeSlots.isEmpty || keys.profiles.count > 1 {
       var rest = g
@@ -387,7 +409,7 @@ final class RunTables {
   private func place(_ d: Dimensions, cycle t: Int, age: Int, duration: Int, profile g: Int) -> String {
     var parts: [String] = []
     if d.contains(.cycle) { parts.append("cycle \(t)") }
-    if d.contains(.age) { parts.append("age \(keys.ageMin + age)") }
+    if d.contains(.age) { parts.append("age \(keys.ageDescription(age))") }
     if d.contains(.duration) { parts.append("time in state \(duration)") }
     if d.contains(.profile) {
       let (subgroup, categories) = keys.profiles.decompose(g)
@@ -406,32 +428,55 @@ final class RunTables {
       for s in 0..<S {
         let table = rowTables[a * S + s]
         let list = moves.group(a * S + s)
+        func moveProbability(_ m: Move, cycle t: Int, age: Int, duration du: Int, profile g: Int) throws(SimulationError) -> Double {
+          let p = arena.evaluate(m.ref, v, stack: stack)
+          guard p.isFinite, p >= 0, p <= 1 else {
+            throw .invalidTransitionRow(run: run, arm: model.scenario.arms[a].name, state: model.scenario.states[s].name,
+                                        detail: "the probability of moving to \(model.scenario.states[m.to].name) is \(p)\(place(m.dimensions, cycle: t, age: age, duration: du, profile: g)); expected a probability in [0, 1]")
+          }
+          return p
+        }
+        // Moves with fewer dimensions than the row: once per key of their own.
+        for m in list where m.offset >= 0 {
+          try keys.forEachKey(m.dimensions) { (entry, t, age, du, g) throws(SimulationError) in
+            if !m.dimensions.isEmpty { setKey(v, cycle: t, age: age, duration: du, profile: g) }
+            moveValues[m.offset + entry] = try moveProbability(m, cycle: t, age: age, duration: du, profile: g)
+          }
+        }
         try keys.forEachKey(table.dimensions) { (entry, t, age, du, g) throws(SimulationError) in
           if !table.dimensions.isEmpty { setKey(v, cycle: t, age: age, duration: du, profile: g) }
-          let row = probability + table.base + entry * S
-          for j in 0..<S { row[j] = 0 }
+          // Each entry of the row and its cumulative row is written once (no read-modify-write
+          // of memory just written: that stalls store forwarding and cost half of this loop).
           var sum = 0.0
-          for m in list {
-            let p = arena.evaluate(m.ref, v, stack: stack)
-            guard p.isFinite, p >= 0, p <= 1 else {
-              throw .invalidTransitionRow(run: run, arm: model.scenario.arms[a].name, state: model.scenario.states[s].name,
-                                          detail: "the probability of moving to \(model.scenario.states[m.to].name) is \(p)\(place(table.dimensions, cycle: t, age: age, duration: du, profile: g)); expected a probability in [0, 1]")
-            }
-            row[m.to] += p
+          var last = -1  // the last column with a positive probability
+          for (k, m) in list.enumerated() {
+            let p = m.offset >= 0
+              ? moveValues[m.offset + m.strides.entry(cycle: t, age: age, duration: du, profile: g)]
+              : try moveProbability(m, cycle: t, age: age, duration: du, profile: g)
+            rowValues[k] = p
             sum += p
+            if p > 0 && m.to > last { last = m.to }
           }
           guard sum <= 1 + 1e-9 else {
-            let parts = list.map { "\(model.scenario.states[$0.to].name) \(row[$0.to])" }.joined(separator: " + ")
+            let parts = list.enumerated().map { "\(model.scenario.states[$0.element.to].name) \(rowValues[$0.offset])" }.joined(separator: " + ")
             throw .invalidTransitionRow(run: run, arm: model.scenario.arms[a].name, state: model.scenario.states[s].name,
                                         detail: "the moves sum to \(sum) (\(parts))\(place(table.dimensions, cycle: t, age: age, duration: du, profile: g)); they must sum to at most 1 (the stay probability is the rest)")
           }
-          row[s] = max(0, 1 - sum)
+          let stay = max(0, 1 - sum)
+          if stay > 0 && s > last { last = s }
+          if last < 0 { last = s }
+          let row = probability + table.base + entry * S
           let cum = cumulative + table.base + entry * S
           var acc = 0.0
-          var last = s
-          for j in 0..<S where row[j] > 0 { last = j }
           for j in 0..<S {
-            acc += row[j]
+            var x = 0.0
+            if j == s {
+              x = stay
+            } else {
+              for (k, m) in list.enumerated() where m.to == j { x += rowValues[k] }
+            }
+            row[j] = x
+            acc += x
             cum[j] = j >= last ? .infinity : acc
           }
         }

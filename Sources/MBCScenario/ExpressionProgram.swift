@@ -44,6 +44,21 @@ public struct ExpressionProgram: Sendable {
     ops.compactMap { if case .load(let s) = $0 { s } else { nil } }
   }
 
+  /// How the program uses slot `s`: `[]` when it does not read it; the lower bounds of the
+  /// bands of every table it looks the slot up in when it reads the slot only as
+  /// `lookup(table, slot)`; nil when it uses the slot's value in any other way. (A value
+  /// used only through lookups matters only by its band: callers may evaluate the program
+  /// once per band.)
+  public func lookupBounds(ofSlot s: Int) -> [Double]? {
+    var bounds: [Double] = []
+    for (i, op) in ops.enumerated() {
+      guard case .load(let slot) = op, slot == s else { continue }
+      guard i + 1 < ops.count, case .lookup(let table) = ops[i + 1] else { return nil }
+      bounds += table.bounds
+    }
+    return bounds
+  }
+
   /// Evaluates the program.
   /// - Parameters:
   ///   - values: the slot values (parameters of the current run).
