@@ -59,6 +59,10 @@ final class IndividualEngine {
     /// Every move's rewards are time-homogeneous and there is one reward category: moves
     /// are accumulated inline (weighted counts) and costed per run.
     var simpleMoves: Bool
+    /// Neither state nor move rewards have dimensions: the path loop only counts the moves
+    /// per (cycle, from, to) in `transitionCounts`, and everything else (occupancy, move
+    /// counts and weights, the outputs over time) is derived from those counts per run.
+    var counted: Bool
   }
   let arms: UnsafeMutablePointer<ArmFlags>
   let moveAtBoundary: Bool
@@ -76,23 +80,34 @@ final class IndividualEngine {
 
   // Per-client scratch.
   let agePath: UnsafeMutablePointer<Int>  // T + 1: the client's age key at each boundary
-  let path: UnsafeMutablePointer<Int32>  // T: state at the start of each cycle
+  /// The client's uniforms, drawn once and replayed in every arm (common random numbers):
+  /// transitions (T) and each rate event's (E·T).
+  let transitionUniforms: UnsafeMutablePointer<Double>
+  let eventUniforms: UnsafeMutablePointer<Double>
+  /// Per run, arms with `counted` set: clients in state s at the start of cycle t who move to
+  /// j in cycle t (j = s: stay), [arm][t][s][j].
+  let transitionCounts: UnsafeMutablePointer<Int32>
+  let path: UnsafeMutablePointer<Int32>  // A·T: state at the start of each cycle, per arm
   let durationPath: UnsafeMutablePointer<Int32>  // T: time in state at each cycle
-  let countPath: UnsafeMutablePointer<Int32>  // T: an event's count in each cycle
-  let eventStreams: UnsafeMutablePointer<Xoshiro256PlusPlus>  // E: the client's initial states
   let eventPurposes: [UInt64]
 
   // Outputs over time (only while `recording`): see ``RunDetail``.
   let detail: RunDetail
   var recording = false
   let occupancyChange: UnsafeMutablePointer<Double>  // A·(T+2)·S: +1 where a stay starts, −1 after it ends
-  let eventsPerCycle: UnsafeMutablePointer<Double>  // A·E·T: counts of rate events per cycle
+  let eventsPerCycle: UnsafeMutablePointer<Int>  // A·E·T: counts of rate events per cycle (always; integers, so the loops add without conversion)
   /// Per (arm, move): its row in `movesPerCycle` when the move has rewards without dimensions, else −1.
   let rewardedMove: UnsafeMutablePointer<Int>  // A·S·S
   let rewardedMoves: [Int]  // the (arm·S·S + move) of each row
   let movesPerCycle: UnsafeMutablePointer<Double>  // rewarded moves × T: moves per cycle (fast path)
 
-  init(model: CompiledModel, seed: UInt64) {
+  /// Whether arms may take the counted path and be simulated in pairs (``countedPass``,
+  /// ``countedPair``). Off, every arm runs the general per-move loop (``pathPass``): the
+  /// reference that tests compare the fast paths with.
+  let fastPaths: Bool
+
+  init(model: CompiledModel, seed: UInt64, fastPaths: Bool = true) {
+    self.fastPaths = fastPaths
     self.model = model
     self.seed = seed
     tables = RunTables(model)
@@ -165,10 +180,14 @@ final class IndividualEngine {
     ratesKeyed = bools(model.rates.flatMap { $0.map { $0.contains { !$0.dimensions.isEmpty } } })
     arms = .allocate(capacity: max(A, 1))
     let categories = 1 + model.effectCount
+    // Counting moves per (cycle, from, to) costs O(T·S²) per run and arm to reduce; use it
+    // unless that outweighs the clients' O(N·T) (very many states, few clients).
+    let countable = fastPaths && model.stateCount * model.stateCount <= 4 * model.clients + 64
     arms.initialize(from: (0..<A).map { a in
       ArmFlags(rowsKeyed: model.rows[a].contains { !$0.dimensions.isEmpty }, rewardsKeyed: model.keyedStateRewards[a],
                usesAge: model.usesAge[a], usesDuration: model.usesDuration[a], hasStartRewards: !model.startContributions[a].isEmpty,
-               simpleMoves: categories == 1 && !model.moveRewards[a].contains { !$0.dimensions.isEmpty })
+               simpleMoves: categories == 1 && !model.moveRewards[a].contains { !$0.dimensions.isEmpty },
+               counted: countable && !model.keyedStateRewards[a] && !model.moveRewards[a].contains { !$0.dimensions.isEmpty })
     }, count: A)
     moveAtBoundary = model.transitionTiming == .nextBoundary
     populationIsRandom = model.population.isRandom
@@ -185,18 +204,19 @@ final class IndividualEngine {
     anyArmUsesAge = model.usesAge.contains(true)
     agePath = .allocate(capacity: T + 1)
     agePath.initialize(repeating: 0, count: T + 1)
-    path = .allocate(capacity: max(T, 1))
-    path.initialize(repeating: 0, count: max(T, 1))
+    transitionUniforms = buffer(max(T, 1))
+    eventUniforms = buffer(max(E * T, 1))
+    transitionCounts = .allocate(capacity: max(A * T * S * S, 1))
+    transitionCounts.initialize(repeating: 0, count: max(A * T * S * S, 1))
+    path = .allocate(capacity: max(A * T, 1))
+    path.initialize(repeating: 0, count: max(A * T, 1))
     durationPath = .allocate(capacity: max(T, 1))
     durationPath.initialize(repeating: 0, count: max(T, 1))
-    countPath = .allocate(capacity: max(T, 1))
-    countPath.initialize(repeating: 0, count: max(T, 1))
-    eventStreams = .allocate(capacity: max(E, 1))
-    eventStreams.initialize(repeating: Xoshiro256PlusPlus(seed: 0), count: max(E, 1))
     eventPurposes = model.rateEvents.map(\.purpose.rawValue)
     detail = RunDetail(model: model)
     occupancyChange = buffer(A * (T + 2) * S)
-    eventsPerCycle = buffer(A * E * T)
+    eventsPerCycle = .allocate(capacity: max(A * E * T, 1))
+    eventsPerCycle.initialize(repeating: 0, count: max(A * E * T, 1))
     let SS = model.stateCount * model.stateCount
     let rewarded = (0..<(model.armCount * SS)).filter { i in !model.moveContributions[i / SS][i % SS].isEmpty && model.moveRewards[i / SS][i % SS].dimensions.isEmpty }
     rewardedMoves = rewarded
@@ -207,7 +227,10 @@ final class IndividualEngine {
   }
 
   deinit {
-    for p in [acc, occupancy, eventDiscounted, eventCount, moveCount, weight, prefix, discount, moveWeighted, moveWeight, occupancyChange, eventsPerCycle, movesPerCycle] { p.deallocate() }
+    for p in [acc, occupancy, eventDiscounted, eventCount, moveCount, weight, prefix, discount, moveWeighted, moveWeight, occupancyChange, movesPerCycle,
+              transitionUniforms, eventUniforms] { p.deallocate() }
+    transitionCounts.deallocate()
+    eventsPerCycle.deallocate()
     rewardedMove.deallocate()
     moveKeyed.deallocate()
     for p in [rowBase, rateBase, stateBase, eventBase, moveBase] { p.deallocate() }
@@ -221,8 +244,6 @@ final class IndividualEngine {
     agePath.deallocate()
     path.deallocate()
     durationPath.deallocate()
-    countPath.deallocate()
-    eventStreams.deallocate()
   }
 
   /// Simulates run `run` and writes its metrics into `row` (``MetricLayout`` order), and,
@@ -233,6 +254,7 @@ final class IndividualEngine {
     try tables.evaluatePopulation(run: run)
     recording = details != nil
     simulateClients(run: run)
+    reduceCounts()
     writeMetrics(into: row)
     if let details { writeDetails(into: details) }
   }
@@ -299,10 +321,11 @@ final class IndividualEngine {
     for i in 0..<(A * E) { eventCount[i] = 0 }
     for i in 0..<(A * S * S) { moveCount[i] = 0 }
     for i in 0..<(A * S * S * C) { moveWeighted[i] = 0 }
+    transitionCounts.update(repeating: 0, count: A * T * S * S)
+    for i in 0..<(A * E * T) { eventsPerCycle[i] = 0 }
     if recording {
       detail.reset()
       for i in 0..<(A * (T + 2) * S) { occupancyChange[i] = 0 }
-      for i in 0..<(A * E * T) { eventsPerCycle[i] = 0 }
       for i in 0..<(rewardedMoves.count * T) { movesPerCycle[i] = 0 }
     }
     for c in 0..<N {
@@ -314,13 +337,44 @@ final class IndividualEngine {
           agePath[t] = ageKeyOfYear[min(ageYears - 1, max(0, years - ageMin))]
         }
       }
-      let transitionsStart = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: .transitions).makeGenerator()
-      for e in 0..<E {
-        eventStreams[e] = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: StreamPurpose(rawValue: eventPurposes[e])).makeGenerator()
+      drawUniforms(run: run, client: c)
+      var a = 0
+      while a < A {
+        if a + 1 < A && arms[a].counted && arms[a + 1].counted && !arms[a].rowsKeyed && !arms[a + 1].rowsKeyed {
+          countedPair(arm: a, client: client)
+          for e in 0..<E where isPlain(arm: a, event: e) && isPlain(arm: a + 1, event: e) { plainEventPair(arm: a, event: e) }
+          finishClient(arm: a, client: client, pairedWith: a + 1)
+          finishClient(arm: a + 1, client: client, pairedWith: a)
+          a += 2
+        } else {
+          simulateClient(arm: a, client: client)
+          finishClient(arm: a, client: client)
+          a += 1
+        }
       }
-      for a in 0..<A {
-        simulateClient(arm: a, client: client, transitions: transitionsStart)
+    }
+  }
+
+  /// Draws client c's uniforms for the whole horizon: T from its transitions stream and T from
+  /// each rate event's stream (the first event's interleaved with the transitions, so that
+  /// two generators' dependency chains overlap).
+  @inline(__always)
+  private func drawUniforms(run: Int, client c: Int) {
+    var g = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: .transitions).makeGenerator()
+    let uT = transitionUniforms, uE = eventUniforms
+    if E > 0 {
+      var h = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: StreamPurpose(rawValue: eventPurposes[0])).makeGenerator()
+      for t in 0..<T {
+        uT[t] = g.nextDouble()
+        uE[t] = h.nextDouble()
       }
+      for e in 1..<max(E, 1) {
+        var h = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: StreamPurpose(rawValue: eventPurposes[e])).makeGenerator()
+        let u = uE + e &* T
+        for t in 0..<T { u[t] = h.nextDouble() }
+      }
+    } else {
+      for t in 0..<T { uT[t] = g.nextDouble() }
     }
   }
 
@@ -346,23 +400,40 @@ final class IndividualEngine {
   /// One client in one arm over the horizon: first the path of states (transitions stream),
   /// then each rate event's counts along that path (its own stream).
   @inline(__always)
-  private func simulateClient(arm a: Int, client: Client, transitions: Xoshiro256PlusPlus) {
+  private func simulateClient(arm a: Int, client: Client) {
     // Specialise the loops on whether the arm's tables have dimensions, so that the common
     // time-homogeneous case computes no keys.
     let flags = arms[a]
-    switch (flags.rowsKeyed, flags.rewardsKeyed, flags.simpleMoves) {
-    case (false, false, true): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Plain.self, Plain.self)
-    case (false, false, false): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Plain.self, Keyed.self)
-    case (true, false, true): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Plain.self, Plain.self)
-    case (true, false, false): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Plain.self, Keyed.self)
-    case (false, true, _): pathPass(arm: a, client: client, transitions: transitions, Plain.self, Keyed.self, Keyed.self)
-    case (true, true, _): pathPass(arm: a, client: client, transitions: transitions, Keyed.self, Keyed.self, Keyed.self)
+    if flags.counted {
+      if flags.rowsKeyed { countedPass(arm: a, client: client, Keyed.self) } else { countedPass(arm: a, client: client, Plain.self) }
+    } else {
+      switch (flags.rowsKeyed, flags.rewardsKeyed, flags.simpleMoves) {
+      case (false, false, true): pathPass(arm: a, client: client, Plain.self, Plain.self, Plain.self)
+      case (false, false, false): pathPass(arm: a, client: client, Plain.self, Plain.self, Keyed.self)
+      case (true, false, true): pathPass(arm: a, client: client, Keyed.self, Plain.self, Plain.self)
+      case (true, false, false): pathPass(arm: a, client: client, Keyed.self, Plain.self, Keyed.self)
+      case (false, true, _): pathPass(arm: a, client: client, Plain.self, Keyed.self, Keyed.self)
+      case (true, true, _): pathPass(arm: a, client: client, Keyed.self, Keyed.self, Keyed.self)
+      }
     }
-    if E > 0 && flags.usesDuration { recordDurations() }
+  }
+
+  /// Whether rate event e's rates and rewards in arm a have no dimensions.
+  @inline(__always)
+  private func isPlain(arm a: Int, event e: Int) -> Bool {
+    !(ratesKeyed[a &* E &+ e] || eventKeyed[a &* E &+ e])
+  }
+
+  /// The rest of a client in arm a after its path: rate events along the path (except those
+  /// ``plainEventPair`` counted with arm `pairedWith`), start rewards.
+  @inline(__always)
+  private func finishClient(arm a: Int, client: Client, pairedWith b: Int = -1) {
+    let flags = arms[a]
+    if E > 0 && flags.usesDuration { recordDurations(arm: a) }
     for e in 0..<E {
-      if ratesKeyed[a &* E &+ e] || eventKeyed[a &* E &+ e] {
+      if !isPlain(arm: a, event: e) {
         eventPass(arm: a, event: e, client: client, Keyed.self)
-      } else {
+      } else if b < 0 || !isPlain(arm: b, event: e) {
         eventPass(arm: a, event: e, client: client, Plain.self)
       }
     }
@@ -377,9 +448,141 @@ final class IndividualEngine {
     }
   }
 
+  /// ``countedPass`` for arms a and a + 1 together (both counted, rows without dimensions):
+  /// they read the same uniforms, and the two independent chains of states overlap. The scan
+  /// is branch-free here (the row is non-decreasing, +∞ after the last possible move, so the
+  /// first j with u < row[j] is the number of entries ≤ u): with two chains in flight that
+  /// beats the branch mispredictions of a scan, which a single chain cannot.
+  @inline(__always)
+  private func countedPair(arm a: Int, client: Client) {
+    let T = self.T, S = self.S
+    let countsA = transitionCounts + a &* T &* S &* S, countsB = countsA + T &* S &* S
+    let cumA = cumulative + rowBase[a &* S], cumB = cumulative + rowBase[(a &+ 1) &* S]
+    let pathA = path + a &* T, pathB = pathA + T
+    let u = transitionUniforms
+    var sa = client.start, sb = client.start
+    for t in 0..<T {
+      pathA[t] = Int32(truncatingIfNeeded: sa)
+      pathB[t] = Int32(truncatingIfNeeded: sb)
+      let x = u[t]
+      let ra = cumA + sa &* S, rb = cumB + sb &* S
+      var ja = 0, jb = 0
+      while x >= ra[ja] { ja &+= 1 }
+      while x >= rb[jb] { jb &+= 1 }
+      countsA[(t &* S &+ sa) &* S &+ ja] &+= 1
+      countsB[(t &* S &+ sb) &* S &+ jb] &+= 1
+      sa = ja
+      sb = jb
+    }
+  }
+
+  /// The path of states when the arm's rewards have no dimensions: each cycle one uniform
+  /// picks the move, which is counted in `transitionCounts[a][t][s][j]` (branch-free apart
+  /// from the row scan); ``reduceCounts()`` turns the counts into occupancy and moves.
+  @inline(__always)
+  private func countedPass<Rows: KeyMode>(arm a: Int, client: Client, _: Rows.Type) {
+    let T = self.T, S = self.S
+    let counts = transitionCounts + a &* T &* S &* S
+    let cumArm = cumulative + rowBase[a &* S]
+    let path = self.path + a &* T, u = transitionUniforms
+    var s = client.start
+    var entered = 0
+    for t in 0..<T {
+      path[t] = Int32(truncatingIfNeeded: s)
+      let row: UnsafeMutablePointer<Double>
+      if Rows.keyed {
+        let i = a &* S &+ s
+        let age = arms[a].usesAge ? agePath[t] : 0
+        row = cumulative + (rowBase[i] &+ rowStride[i].entry(cycle: t, age: age, duration: t &- entered, profile: client.profile) &* S)
+      } else {
+        row = cumArm + s &* S
+      }
+      let x = u[t]
+      var j = 0
+      while x >= row[j] { j &+= 1 }
+      counts[(t &* S &+ s) &* S &+ j] &+= 1
+      if Rows.keyed { entered = j == s ? entered : t &+ 1 }
+      s = j
+    }
+  }
+
+  /// Occupancy, move counts and weighted moves of the counted arms, from `transitionCounts`;
+  /// the counts and discounted counts of rate events, from `eventsPerCycle` (every arm).
+  /// With n_t(s) = Σ_j counts[t][s][j] (t < T) and n_T(s) = Σ_i counts[T−1][i][s]:
+  /// occupancy[c][s] = Σ_t n_t(s)·ω^c_t·d^c_t, moves[s→j] = Σ_t counts[t][s][j],
+  /// weighted[s→j][c] = Σ_t counts[t][s][j]·w^c_t, events = Σ_t k_t, discounted Σ_t k_t·d^c_t.
+  private func reduceCounts() {
+    let T = self.T, S = self.S, C = self.C, E = self.E
+    for a in 0..<A where arms[a].counted {
+      let counts = transitionCounts + a &* T &* S &* S
+      let occupied = detail.occupancy + a &* (T &+ 1) &* S  // n_t(s), also an output over time
+      for t in 0..<T {
+        for s in 0..<S {
+          var n: Int32 = 0
+          for j in 0..<S { n &+= counts[(t &* S &+ s) &* S &+ j] }
+          occupied[t &* S &+ s] = Double(n)
+        }
+      }
+      if T > 0 {
+        for s in 0..<S {
+          var n: Int32 = 0
+          for i in 0..<S { n &+= counts[((T &- 1) &* S &+ i) &* S &+ s] }
+          occupied[T &* S &+ s] = Double(n)
+        }
+      }
+      for c in 0..<C {
+        let w = weight + c &* (T &+ 1)
+        let occ = occupancy + (a &* C &+ c) &* S
+        for s in 0..<S {
+          var sum = 0.0
+          for t in 0...T { sum += occupied[t &* S &+ s] * w[t] }
+          occ[s] += sum
+        }
+      }
+      for s in 0..<S {
+        for j in 0..<S where j != s {
+          let m = s &* S &+ j
+          let k = a &* S &* S &+ m
+          var n: Int32 = 0
+          for t in 0..<T { n &+= counts[t &* S &* S &+ m] }
+          if n == 0 { continue }
+          moveCount[k] += Double(n)
+          if moveHasRewards[k] {
+            for c in 0..<C {
+              let w = moveWeight + c &* T
+              var sum = 0.0
+              for t in 0..<T { sum += Double(counts[t &* S &* S &+ m]) * w[t] }
+              moveWeighted[k &* C &+ c] += sum
+            }
+            let r = rewardedMove[k]
+            if recording && r >= 0 {
+              for t in 0..<T { movesPerCycle[r &* T &+ t] = Double(counts[t &* S &* S &+ m]) }
+            }
+          }
+        }
+      }
+    }
+    for a in 0..<A {
+      for e in 0..<E {
+        let ae = a &* E &+ e
+        let perCycle = eventsPerCycle + ae &* T
+        var n = 0.0
+        for t in 0..<T { n += Double(perCycle[t]) }
+        eventCount[ae] += n
+        if eventKeyed[ae] { continue }
+        for c in 0..<C {
+          let d = discount + c &* (T &+ 1)
+          var sum = 0.0
+          for t in 0..<T { sum += Double(perCycle[t]) * d[t] }
+          eventDiscounted[ae &* C &+ c] += sum
+        }
+      }
+    }
+  }
+
   @inline(__always)
   private func pathPass<Rows: KeyMode, Rewards: KeyMode, Moves: KeyMode>(
-    arm a: Int, client: Client, transitions: Xoshiro256PlusPlus, _: Rows.Type, _: Rewards.Type, _: Moves.Type
+    arm a: Int, client: Client, _: Rows.Type, _: Rewards.Type, _: Moves.Type
   ) {
     let rowsKeyed = Rows.keyed
     let rewardsKeyed = Rewards.keyed
@@ -390,12 +593,12 @@ final class IndividualEngine {
     let occ = occupancy + a &* S
     let prefix0 = prefix
     let weight0 = moveWeight
-    var rng = transitions
+    let uniforms = transitionUniforms
     var s = client.start
     // Without dimensions the arm's rows are consecutive: row s starts at cum + s·S.
     let cumArm = cumulative + rowBase[a &* S]
-    let path = self.path
     let T = self.T, S = self.S
+    let path = self.path + a &* T
     var entered = 0
     let recording = self.recording
     let change = occupancyChange + a &* (T &+ 2) &* S
@@ -415,7 +618,7 @@ final class IndividualEngine {
       } else {
         row = cumArm + s &* S
       }
-      let u = rng.nextDouble()
+      let u = uniforms[t]
       var j = 0
       while u >= row[j] { j &+= 1 }
       if j != s {
@@ -480,8 +683,9 @@ final class IndividualEngine {
     for c in 0..<C { occ[c &* S &+ s] += prefix[c &* (T &+ 2) &+ to &+ 1] - prefix[c &* (T &+ 2) &+ from] }
   }
 
-  /// Time in state along the recorded path (for event tables that use it).
-  private func recordDurations() {
+  /// Time in state along arm a's recorded path (for event tables that use it).
+  private func recordDurations(arm a: Int) {
+    let path = self.path + a &* T
     var entered = 0
     for t in 0..<T {
       if t > 0 && path[t] != path[t - 1] { entered = t }
@@ -506,14 +710,36 @@ final class IndividualEngine {
     }
   }
 
+  /// ``eventPass`` for a rate event without dimensions in arms a and a + 1 at once: the same
+  /// uniform per cycle, a Poisson count for each arm's state.
+  @inline(__always)
+  private func plainEventPair(arm a: Int, event e: Int) {
+    let K = RunTables.poissonTableSize
+    let T = self.T, S = self.S
+    let u = eventUniforms + e &* T
+    let ae = a &* E &+ e, be = ae &+ E
+    let firstA = rateBase[ae &* S], firstB = rateBase[be &* S]
+    let pathA = path + a &* T, pathB = pathA + T
+    let perCycleA = eventsPerCycle + ae &* T, perCycleB = eventsPerCycle + be &* T
+    let cdf = poissonCDF, mean = rateMean, expMinus = expMinusRate
+    for t in 0..<T {
+      let x = u[t]
+      let ea = firstA &+ Int(pathA[t]), eb = firstB &+ Int(pathB[t])
+      let ka = RunTables.poissonCount(uniform: x, cdf: cdf + ea &* K, mean: mean[ea], expMinusMean: expMinus[ea])
+      let kb = RunTables.poissonCount(uniform: x, cdf: cdf + eb &* K, mean: mean[eb], expMinusMean: expMinus[eb])
+      perCycleA[t] &+= ka
+      perCycleB[t] &+= kb
+    }
+  }
+
   /// Rate event e along the recorded path: one uniform per cycle, drawn even when the rate
   /// is 0 so that client c's draw for cycle t is the same in every arm.
   @inline(__always)
   private func eventPass<Mode: KeyMode>(arm a: Int, event e: Int, client: Client, _: Mode.Type) {
     let keyed = Mode.keyed
     let K = RunTables.poissonTableSize
-    let T = self.T, S = self.S, C = self.C
-    var gen = eventStreams[e]
+    let T = self.T, S = self.S
+    let uniforms = eventUniforms + e &* T
     let ae = a &* E &+ e
     let usesAge = keyed && arms[a].usesAge
     let g = client.profile
@@ -522,21 +748,16 @@ final class IndividualEngine {
     let cdf = poissonCDF
     let mean = rateMean
     let expMinus = expMinusRate
-    let path = self.path
+    let path = self.path + a &* T
     let durationPath = self.durationPath
     let discount = self.discount
     let sums = acc + a &* R
-    var count = 0
-    var countD0 = 0.0
-    let fastD = eventDiscounted + ae &* C
-    let counts = countPath
-    let recordCounts = C > 1  // per-cycle counts are needed only for effects' own discounting
     let recording = self.recording
     let perCycle = eventsPerCycle + ae &* T
     // Without dimensions the tables of the states are consecutive single entries.
     let first = base[0]
     for t in 0..<T {
-      let u = gen.nextDouble()
+      let u = uniforms[t]
       let state = Int(path[t])
       var entry = first &+ state
       var age = 0
@@ -547,8 +768,8 @@ final class IndividualEngine {
         entry = base[state] &+ stride[state].entry(cycle: t, age: age, duration: duration, profile: g)
       }
       let k = RunTables.poissonCount(uniform: u, cdf: cdf + entry &* K, mean: mean[entry], expMinusMean: expMinus[entry])
-      count &+= k
-      if recording { perCycle[t] += Double(k) }
+      // Counts per cycle: ``reduceCounts()`` sums and discounts them per run.
+      perCycle[t] &+= k
       if keyed && eventKeyed[ae] {
         if k > 0 {
           let out = rewards + eventBase[ae] + eventStride[ae].entry(cycle: t, age: age, duration: duration, profile: g) &* R
@@ -558,19 +779,6 @@ final class IndividualEngine {
             for p in 0..<P { raw[p] += Double(k) * out[p] }
           }
         }
-      } else {
-        countD0 += Double(k) * discount[t]
-        if recordCounts { counts[t] = Int32(truncatingIfNeeded: k) }
-      }
-    }
-    eventCount[ae] += Double(count)
-    fastD[0] += countD0
-    if !(keyed && eventKeyed[ae]) {
-      // Effects counted per event have their own discounting: Σ_t k_t·d^c_t per category.
-      for c in 1..<C {
-        var sum = 0.0
-        for t in 0..<T { sum += Double(counts[t]) * discount[c &* (T &+ 1) &+ t] }
-        fastD[c] += sum
       }
     }
   }
@@ -581,15 +789,18 @@ final class IndividualEngine {
     let P = self.P, S = self.S, T = self.T, E = self.E
     let rewards = tables.rewards
     for a in 0..<A {
-      let change = occupancyChange + a &* (T &+ 2) &* S
       let occupancy = detail.occupancy + a &* (T &+ 1) &* S
-      for s in 0..<S {
-        var n = 0.0
-        var i = s
-        for _ in 0...T {
-          n += change[i]
-          occupancy[i] = n
-          i &+= S
+      if !arms[a].counted {
+        // Counted arms have their occupancy from ``reduceCounts()``.
+        let change = occupancyChange + a &* (T &+ 2) &* S
+        for s in 0..<S {
+          var n = 0.0
+          var i = s
+          for _ in 0...T {
+            n += change[i]
+            occupancy[i] = n
+            i &+= S
+          }
         }
       }
       if !arms[a].rewardsKeyed {
@@ -610,8 +821,8 @@ final class IndividualEngine {
         let counts = eventsPerCycle + (a &* E &+ e) &* T
         let eventCost = detail.eventCost + a &* T &* P
         for t in 0..<T {
-          let k = counts[t]
-          if k == 0 { continue }
+          if counts[t] == 0 { continue }
+          let k = Double(counts[t])
           let row = eventCost + t &* P
           for p in 0..<P { row[p] += k * cost[p] }
         }
