@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// Per-metric summaries (``MetricSummary``) of a runs × metrics matrix: the rows of `summary.csv`.
 public enum Summaries {
   /// The probabilities of the reported percentiles: the 95% uncertainty interval and the median.
@@ -33,33 +36,40 @@ public enum Summaries {
       "Summaries.summarize: moments are for \(moments.count) runs × \(moments.mean.count) metrics, "
         + "the matrix is \(n) × \(k)")
 
-    var scratch = [Double](repeating: 0, count: n)
-    var summaries: [MetricSummary] = []
-    summaries.reserveCapacity(k)
-    for j in 0..<k {
-      var positive = 0
-      var hasNaN = false
-      matrix.storage.withUnsafeBufferPointer { x in
-        scratch.withUnsafeMutableBufferPointer { column in
-          for i in 0..<n {
-            let value = x[i * k + j]
-            column[i] = value
-            if value > 0 { positive += 1 }
-            if value.isNaN { hasNaN = true }
+    // Columns are independent: two workers (or as many as there are cores) take every
+    // other column each, with their own scratch; the result does not depend on the split.
+    let workers = max(1, min(k, ProcessInfo.processInfo.activeProcessorCount, 8))
+    let results = Mutex([MetricSummary?](repeating: nil, count: k))
+    let storage = matrix.storage
+    storage.withUnsafeBufferPointer { buffer in
+      nonisolated(unsafe) let x = buffer  // read-only while the workers run
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        var scratch = [Double](repeating: 0, count: n)
+        for j in stride(from: w, to: k, by: workers) {
+          var positive = 0
+          var hasNaN = false
+          scratch.withUnsafeMutableBufferPointer { column in
+            for i in 0..<n {
+              let value = x[i * k + j]
+              column[i] = value
+              if value > 0 { positive += 1 }
+              if value.isNaN { hasNaN = true }
+            }
           }
+          let percentiles = Quantiles.type7(&scratch, probabilities: probabilities)
+          let mean = moments.mean[j]
+          let mcse = moments.mcse(j)
+          let halfWidth = MetricSummary.z975 * mcse
+          let summary = MetricSummary(
+            count: n, mean: mean, sd: moments.sd(j), mcse: mcse,
+            ciLow: mean - halfWidth, ciHigh: mean + halfWidth,
+            p2_5: percentiles[0], p50: percentiles[1], p97_5: percentiles[2],
+            pPositive: hasNaN ? .nan : Double(positive) / Double(n))
+          results.withLock { $0[j] = summary }
         }
       }
-      let percentiles = Quantiles.type7(&scratch, probabilities: probabilities)
-      let mean = moments.mean[j]
-      let mcse = moments.mcse(j)
-      let halfWidth = MetricSummary.z975 * mcse
-      summaries.append(
-        MetricSummary(
-          count: n, mean: mean, sd: moments.sd(j), mcse: mcse,
-          ciLow: mean - halfWidth, ciHigh: mean + halfWidth,
-          p2_5: percentiles[0], p50: percentiles[1], p97_5: percentiles[2],
-          pPositive: hasNaN ? .nan : Double(positive) / Double(n)))
     }
+    let summaries = results.withLock { $0 }.map { $0! }
     return summaries
   }
 
