@@ -340,8 +340,12 @@ final class IndividualEngine {
       drawUniforms(run: run, client: c)
       var a = 0
       while a < A {
-        if a + 1 < A && arms[a].counted && arms[a + 1].counted && !arms[a].rowsKeyed && !arms[a + 1].rowsKeyed {
-          countedPair(arm: a, client: client)
+        if a + 1 < A && arms[a].counted && arms[a + 1].counted {
+          if arms[a].rowsKeyed || arms[a + 1].rowsKeyed {
+            countedPair(arm: a, client: client, Keyed.self)
+          } else {
+            countedPair(arm: a, client: client, Plain.self)
+          }
           for e in 0..<E where isPlain(arm: a, event: e) && isPlain(arm: a + 1, event: e) { plainEventPair(arm: a, event: e) }
           finishClient(arm: a, client: client, pairedWith: a + 1)
           finishClient(arm: a + 1, client: client, pairedWith: a)
@@ -454,23 +458,39 @@ final class IndividualEngine {
   /// first j with u < row[j] is the number of entries ≤ u): with two chains in flight that
   /// beats the branch mispredictions of a scan, which a single chain cannot.
   @inline(__always)
-  private func countedPair(arm a: Int, client: Client) {
+  private func countedPair<Rows: KeyMode>(arm a: Int, client: Client, _: Rows.Type) {
     let T = self.T, S = self.S
+    let b = a &+ 1
     let countsA = transitionCounts + a &* T &* S &* S, countsB = countsA + T &* S &* S
-    let cumA = cumulative + rowBase[a &* S], cumB = cumulative + rowBase[(a &+ 1) &* S]
+    let cumA = cumulative + rowBase[a &* S], cumB = cumulative + rowBase[b &* S]
     let pathA = path + a &* T, pathB = pathA + T
     let u = transitionUniforms
+    let usesAge = Rows.keyed && (arms[a].usesAge || arms[b].usesAge)
     var sa = client.start, sb = client.start
+    var enteredA = 0, enteredB = 0
     for t in 0..<T {
       pathA[t] = Int32(truncatingIfNeeded: sa)
       pathB[t] = Int32(truncatingIfNeeded: sb)
       let x = u[t]
-      let ra = cumA + sa &* S, rb = cumB + sb &* S
+      let ra: UnsafeMutablePointer<Double>, rb: UnsafeMutablePointer<Double>
+      if Rows.keyed {
+        let age = usesAge ? agePath[t] : 0
+        let ia = a &* S &+ sa, ib = b &* S &+ sb
+        ra = cumulative + (rowBase[ia] &+ rowStride[ia].entry(cycle: t, age: age, duration: t &- enteredA, profile: client.profile) &* S)
+        rb = cumulative + (rowBase[ib] &+ rowStride[ib].entry(cycle: t, age: age, duration: t &- enteredB, profile: client.profile) &* S)
+      } else {
+        ra = cumA + sa &* S
+        rb = cumB + sb &* S
+      }
       var ja = 0, jb = 0
       while x >= ra[ja] { ja &+= 1 }
       while x >= rb[jb] { jb &+= 1 }
       countsA[(t &* S &+ sa) &* S &+ ja] &+= 1
       countsB[(t &* S &+ sb) &* S &+ jb] &+= 1
+      if Rows.keyed {
+        if ja != sa { enteredA = t &+ 1 }
+        if jb != sb { enteredB = t &+ 1 }
+      }
       sa = ja
       sb = jb
     }
@@ -501,7 +521,9 @@ final class IndividualEngine {
       var j = 0
       while x >= row[j] { j &+= 1 }
       counts[(t &* S &+ s) &* S &+ j] &+= 1
-      if Rows.keyed { entered = j == s ? entered : t &+ 1 }
+      // Time in state only matters to rows that use it; a predicted branch keeps the update
+      // off the chain of states.
+      if Rows.keyed && j != s { entered = t &+ 1 }
       s = j
     }
   }

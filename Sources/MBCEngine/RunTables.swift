@@ -35,6 +35,12 @@ final class RunTables {
   let moveValues: UnsafeMutablePointer<Double>
   /// Scratch: the probabilities of one row's moves, in list order.
   let rowValues: UnsafeMutablePointer<Double>
+  /// Per row (arm·S + state) and column: the index in the row's move list of the move to that
+  /// column, −1 for none, −2 when several moves go there (summed).
+  let columnMove: UnsafeMutablePointer<Int>
+  /// Per row: whether some move is evaluated per key of the row (so the key's variables must
+  /// be set), rather than looked up from its own keys.
+  let rowNeedsKey: UnsafeMutablePointer<Bool>
   /// Evaluated payer shares: [arm][share line][payer].
   let shares: UnsafeMutablePointer<Double>
   let copulaScratch: UnsafeMutablePointer<Double>
@@ -191,6 +197,17 @@ final class RunTables {
     })
     moveValues = buffer(scratch)
     rowValues = buffer(S * S)
+    columnMove = .allocate(capacity: max(A * S * S, 1))
+    columnMove.initialize(repeating: -1, count: max(A * S * S, 1))
+    rowNeedsKey = .allocate(capacity: max(A * S, 1))
+    rowNeedsKey.initialize(repeating: false, count: max(A * S, 1))
+    for r in 0..<(A * S) {
+      for (k, m) in moves.group(r).enumerated() {
+        let c = r * S + m.to
+        columnMove[c] = columnMove[c] == -1 ? k : -2
+        if m.offset < 0 && !m.dimensions.isEmpty { rowNeedsKey[r] = true }
+      }
+    }
     ratePrograms = FlatList(rateIdx.map { $0.map { refs[$0] } })
     shareLines = FlatList(shareIdx.map { $0.map { Share(payer: $0.payer, ref: refs[$0.i]) } })
     func flat(_ c: [[(component: Int, i: Int, share: Int, factor: Double)]]) -> FlatList<Contribution> {
@@ -239,6 +256,8 @@ final class RunTables {
     categoryPrograms.deallocate()
     startPrograms.deallocate()
     for t in [rowTables, rateTables, stateTables, eventTables, moveTables, startTables] { t.deallocate() }
+    columnMove.deallocate()
+    rowNeedsKey.deallocate()
     draws.deallocate()
   }
 
@@ -443,8 +462,10 @@ final class RunTables {
             moveValues[m.offset + entry] = try moveProbability(m, cycle: t, age: age, duration: du, profile: g)
           }
         }
+        let needsKey = rowNeedsKey[a * S + s]
+        let columns = columnMove + (a * S + s) * S
         try keys.forEachKey(table.dimensions) { (entry, t, age, du, g) throws(SimulationError) in
-          if !table.dimensions.isEmpty { setKey(v, cycle: t, age: age, duration: du, profile: g) }
+          if needsKey { setKey(v, cycle: t, age: age, duration: du, profile: g) }
           // Each entry of the row and its cumulative row is written once (no read-modify-write
           // of memory just written: that stalls store forwarding and cost half of this loop).
           var sum = 0.0
@@ -470,9 +491,12 @@ final class RunTables {
           var acc = 0.0
           for j in 0..<S {
             var x = 0.0
+            let k = columns[j]
             if j == s {
               x = stay
-            } else {
+            } else if k >= 0 {
+              x = rowValues[k]
+            } else if k == -2 {
               for (k, m) in list.enumerated() where m.to == j { x += rowValues[k] }
             }
             row[j] = x
