@@ -6,16 +6,20 @@ SHELL   := /bin/bash
 SWIFT   ?= swift
 VENV    ?= .venv
 RUNS    ?= 1e4
+NUMPY_RUNS ?= 1e5
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MBC     := .build/release/mbc
 PY_PKGS := nbclient nbformat ipykernel pandas matplotlib
 
-.PHONY: all deps venv build demo test test-release bench clean help
+.PHONY: all deps venv build demo test test-release bench bench-check bench-thresholds bench-numpy clean help
 
 help:
 	@echo "make demo   install OpenBLAS if missing, build (release), run Scenarios/bemoeizorg.yaml"
 	@echo "make test   install OpenBLAS and the notebook venv if missing, run the whole test suite"
 	@echo "make bench  run the package-benchmark benchmarks in Benchmarks/"
+	@echo "make bench-check       short benchmark run, fails on a regression beyond the stored thresholds"
+	@echo "make bench-thresholds  re-record Benchmarks/Thresholds/ on this machine"
+	@echo "make bench-numpy       compare mbc with the numpy implementation (NUMPY_RUNS=$(NUMPY_RUNS))"
 
 # --- set-up ---------------------------------------------------------------------------------
 
@@ -53,8 +57,29 @@ demo: build
 test: deps venv
 	MBC_NOTEBOOK_PYTHON=$(abspath $(VENV))/bin/python MBC_REQUIRE_NOTEBOOK=1 $(SWIFT) test
 
+# --- benchmarks (the nested package Benchmarks/, see docs/performance.md) ------------------
+
+# Every benchmark at full length.
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+# A short run of every benchmark (MBC_BENCH_QUICK=1: at most 15 iterations or 1.5 s each),
+# checked against the p90 values stored in Benchmarks/Thresholds/ with the tolerances of
+# Benchmarks/Benchmarks/BenchmarkSupport (wall clock +30 %, mallocs + a small absolute slack,
+# peak memory +25 %). Non-zero exit on a regression that repeats when measured again on an
+# idle machine; results better than the tolerance only print a reminder to re-record.
+bench-check: deps
+	SWIFT=$(SWIFT) Benchmarks/thresholds.sh check
+
+# Re-records Benchmarks/Thresholds/ on this machine from three short runs (the run length of
+# bench-check), each started on an idle machine: per benchmark the smallest p90 wall clock and
+# the median p90 of the other metrics. About 2 minutes. Commit the files it writes.
+bench-thresholds: deps
+	SWIFT=$(SWIFT) Benchmarks/thresholds.sh update
+
+# mbc against the plain numpy implementation of outreach-ref (Benchmarks/numpy/).
+bench-numpy: build venv
+	$(VENV)/bin/python Benchmarks/numpy/compare.py --runs $(NUMPY_RUNS)
 
 clean:
 	rm -rf .build .build-* Benchmarks/.build results
