@@ -6,24 +6,27 @@ import MBCScenario
 ///
 /// Per run: draw the parameters, evaluate the run's tables (``RunTables``), then for each
 /// client c draw its characteristics (subgroup, attributes, age, start state; stream (seed,
-/// run, c, attributes)) and open its streams — transitions (seed, run, c, transitions) and
-/// one per rate event (seed, run, c, event name) — and replay the same streams in every arm
-/// (common random numbers: client c in cycle t uses the same uniforms in each arm). In cycle t
-/// a client in state s:
+/// run, c, attributes)) and its uniforms for the whole horizon — T from the transitions stream
+/// (seed, run, c, transitions) and T from each rate event's stream (seed, run, c, event name) —
+/// which every arm then uses (common random numbers: client c in cycle t uses the same uniforms
+/// in each arm). In cycle t a client in state s:
 /// 1. has the state rewards of boundary t counted with their timing weights (ω_t·d_t);
-/// 2. for each rate event, draws one uniform from the event's stream (always, even when the
-///    rate is 0, so that the streams stay aligned across arms) and a Poisson count by inversion;
-/// 3. draws one uniform u from the transitions stream and moves to the first column j with
+/// 2. for each rate event, takes that cycle's uniform (used even when the rate is 0, so that
+///    the streams stay aligned across arms) and a Poisson count by inversion;
+/// 3. takes that cycle's transitions uniform u and moves to the first column j with
 ///    u < cum[s][j]; a move counts its rewards (in cycle t, or at boundary t + 1 with
 ///    `transition_timing: next_boundary`).
 /// The state at boundary T (the end) counts too. The engine runs step 3 over the whole horizon
-/// first and then step 2 along the recorded path, so that each generator stays in registers;
-/// the draws and results are the same.
+/// first and then step 2 along the recorded path.
 ///
-/// Tables without dimensions take fast paths: state rewards are applied per run to the
-/// weighted occupancy (summed per stay from prefix sums of the weights), and event rewards to
-/// the discounted counts. Nothing here allocates after `init`, takes a lock or evaluates an
-/// expression.
+/// Two loops do step 3. Arms whose state and move rewards have no dimensions (``ArmFlags``
+/// `counted`) only count the moves per (cycle, from, to), and ``reduceCounts()`` derives
+/// occupancy, moves and their weights once per run; two such arms run in one loop
+/// (``countedPair``), which overlaps their chains of states. Other arms take the general loop
+/// (``pathPass``), which books every move and looks up keyed rewards as it goes; tests check
+/// that both give the same results (``fastPaths`` off forces the general loop). Rate events
+/// are counted per cycle in every arm and discounted per run. Nothing here allocates after
+/// `init`, takes a lock or evaluates an expression.
 final class IndividualEngine {
   let model: CompiledModel
   let tables: RunTables

@@ -34,6 +34,11 @@ struct FastPathTests {
   /// two such sums) twice that. Every amount in a row is at most the row's largest absolute
   /// value, so the tolerance is 1e-12 × that scale (not relative to the value itself: a net
   /// saving near 0 is a small difference of large sums).
+  /// A scenario of the repository's Scenarios/ folder, compiled.
+  func bundled(_ name: String) throws -> CompiledModel {
+    try CompiledModel(try ScenarioLoader.load(file: scenariosFolder.appendingPathComponent(name).path))
+  }
+
   func expectEqual(_ pairs: [(fast: [Double], reference: [Double])], _ what: String) {
     var worst = 0.0
     for (run, pair) in pairs.enumerated() {
@@ -52,7 +57,7 @@ struct FastPathTests {
 
   @Test("outreach-ref (counted, arms in pairs) equals the general loop run by run")
   func test_outreachRef() throws {
-    let m = try CompiledModel(try ScenarioLoader.load(file: scenariosFolder.appendingPathComponent("outreach-ref.yaml").path))
+    let m = try bundled("outreach-ref.yaml")
     let engine = IndividualEngine(model: m, seed: 1)
     #expect(engine.arms[0].counted && engine.arms[1].counted)
     expectEqual(try bothEngines(m, runs: 60), "outreach-ref")
@@ -60,7 +65,7 @@ struct FastPathTests {
 
   @Test("outreach-ref-time (rows keyed by cycle and age band) equals the general loop run by run")
   func test_outreachRefTime() throws {
-    let m = try CompiledModel(try ScenarioLoader.load(file: scenariosFolder.appendingPathComponent("outreach-ref-time.yaml").path))
+    let m = try bundled("outreach-ref-time.yaml")
     let engine = IndividualEngine(model: m, seed: 1)
     #expect(engine.arms[0].rowsKeyed && engine.arms[0].counted)
     expectEqual(try bothEngines(m, runs: 40), "outreach-ref-time")
