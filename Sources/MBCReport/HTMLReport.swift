@@ -17,7 +17,7 @@ public enum HTMLReport {
     var body = ""
     body += "<h1>\(escape(s.name))</h1>\n"
     if !s.description.isEmpty { body += "<p class=\"lead\">\(escape(s.description))</p>\n" }
-    body += "<p class=\"meta\">\(Formatting.grouped(Double(results.run.runs))) Monte Carlo runs of \(s.clients) clients per arm over \(period); costs in \(escape(s.currency))\(s.priceYear.map { " (price year \($0))" } ?? ""), discounted at \(format(s.costDiscountRate * 100, digits: 2))% a year. Seed \(results.run.seed).</p>\n"
+    body += "<p class=\"meta\">\(Formatting.grouped(Double(results.run.runs))) Monte Carlo runs of \(s.clients) clients per arm\(s.onlySubgroupLabel.map { " (only the subgroup <b>\(escape($0))</b>)" } ?? "") over \(period); costs in \(escape(s.currency))\(s.priceYear.map { " (price year \($0))" } ?? ""), discounted at \(format(s.costDiscountRate * 100, digits: 2))% a year. Seed \(results.run.seed).</p>\n"
 
     let reference = s.arms[s.referenceArm]
     for arm in s.arms where arm.name != reference.name {

@@ -12,6 +12,8 @@ public struct Manifest: Codable, Sendable {
   public var seed: String
   public var runs: Int
   public var clients: Int
+  /// The subgroup every client was drawn from (`--subgroup`); absent for the scenario's mix.
+  public var subgroup: String?
   public var horizonCycles: Int
   public var arms: [String]
   public var referenceArm: String
@@ -33,7 +35,7 @@ public struct Manifest: Codable, Sendable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case schemaVersion = "schema_version", mbcVersion = "mbc_version", commandLine = "command_line", scenario, seed, runs, clients
+    case schemaVersion = "schema_version", mbcVersion = "mbc_version", commandLine = "command_line", scenario, seed, runs, clients, subgroup
     case horizonCycles = "horizon_cycles", arms, referenceArm = "reference_arm", payers, threads, engine
     case randomNumbers = "random_numbers", blas, startedAt = "started_at", wallSeconds = "wall_seconds"
     case timingsSeconds = "timings_seconds", clientCyclesPerSecond = "client_cycles_per_second", outputs
@@ -49,6 +51,7 @@ public struct Manifest: Codable, Sendable {
     seed = String(r.seed)
     runs = r.runs
     clients = s.clients
+    subgroup = s.onlySubgroup
     horizonCycles = s.horizon
     arms = s.arms.map(\.name)
     referenceArm = s.arms[s.referenceArm].name

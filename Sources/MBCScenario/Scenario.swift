@@ -43,6 +43,9 @@ public struct Scenario: Sendable {
   public var start: [(state: Int, share: ModelExpression)] = []
   /// Subgroups of clients (at least one: a single `all` subgroup when none are declared).
   public var subgroups: [Subgroup] = []
+  /// The subgroup every client is drawn from when the run is restricted to one
+  /// (``restricted(toSubgroup:)``, `mbc simulate --subgroup`); nil for the whole mix.
+  public var onlySubgroup: String?
   /// Categorical client attributes (e.g. sex), with their category shares.
   public var attributes: [Attribute] = []
   /// The distribution of the age at the start, when clients have an age.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MBCEngine
+import MBCReport
 import MBCScenario
 
 extension MBC {
@@ -14,6 +15,8 @@ extension MBC {
           mbc check Scenarios/bemoeizorg.yaml
           mbc check --explain Scenarios/bemoeizorg.yaml  # the model in words
           mbc check --strict my-scenario.yaml  # warnings fail too
+          mbc check --base-case Scenarios/bemoeizorg.yaml  # the deterministic base case, per client
+          mbc check --base-case --subgroup nuisance Scenarios/bemoeizorg.yaml
         """)
 
     @Argument(help: "The scenario file (YAML).")
@@ -25,12 +28,32 @@ extension MBC {
     @Flag(help: "Print the whole model in plain words: clients, states, moves, parameters with sources, who pays what.")
     var explain = false
 
+    @Flag(name: .customLong("base-case"), help: "Print the deterministic base case: every parameter at its mean, cohort engine, costs, events and net savings per client.")
+    var baseCase = false
+
+    @Option(help: ArgumentHelp("Check (and with --base-case, compute) only clients of this subgroup.", valueName: "name"))
+    var subgroup: String?
+
     @Flag(name: .shortAndLong, help: "Print only problems.")
     var quiet = false
 
     func run() throws {
-      let loaded = try loadModel(scenario).scenario
+      let model = try loadModel(scenario, subgroup: subgroup)
+      let loaded = model.scenario
       if explain && !quiet { print(loaded.explanation()) }
+      if baseCase {
+        if let reason = Simulation.unsupportedReason(model, engine: .cohort) {
+          printError("\(scenario): error: --base-case uses the cohort engine, but \(reason)")
+          throw MBCExit.usageError
+        }
+        do {
+          let row = try BaseCase.cohortResults(model)
+          print(BaseCaseReport.render(loaded, layout: model.layout, row: row))
+        } catch {
+          printError("\(scenario): run-time error in the base case: \(error)")
+          throw MBCExit.runtimeError
+        }
+      }
       for w in loaded.warnings { printError(w.description) }
       if strict && !loaded.warnings.isEmpty {
         printError("\(loaded.warnings.count) warning\(loaded.warnings.count == 1 ? "" : "s") (--strict makes them errors).")

@@ -16,7 +16,9 @@ struct MBC: ParsableCommand {
     discussion: """
       Examples:
         mbc check Scenarios/bemoeizorg.yaml
+        mbc check Scenarios/bemoeizorg.yaml --base-case
         mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4
+        mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4 --subgroup eviction_threat
         mbc simulate Scenarios/outreach-ref.yaml --runs 1e6 --seed 7 --out results/ref
 
       Exit codes: 0 ok, 1 run-time (model) error, 2 usage or scenario error, 130 interrupted.
@@ -56,15 +58,24 @@ func printError(_ text: String) {
   FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Loads and compiles a scenario, and evaluates it once with every parameter at its mean;
-/// prints the problems and exits with code 2 when it cannot be used.
-func loadModel(_ path: String) throws -> CompiledModel {
-  let scenario: Scenario
+/// Loads and compiles a scenario (restricted to one subgroup of clients when `subgroup` is
+/// given), and evaluates it once with every parameter at its mean; prints the problems and
+/// exits with code 2 when it cannot be used.
+func loadModel(_ path: String, subgroup: String? = nil) throws -> CompiledModel {
+  var scenario: Scenario
   do {
     scenario = try ScenarioLoader.load(file: path)
   } catch {
     printError(error.description)
     throw MBCExit.usageError
+  }
+  if let subgroup {
+    do {
+      scenario = try scenario.restricted(toSubgroup: subgroup)
+    } catch {
+      printError("\(path): error: --subgroup: \(error)")
+      throw MBCExit.usageError
+    }
   }
   let model: CompiledModel
   do {

@@ -54,6 +54,9 @@ extension MBC {
     @Option(help: ArgumentHelp("Willingness to pay per unit of the outcome, for net benefit and the value of information (default: the scenario's analysis.wtp).", valueName: "amount"))
     var wtp: Double?
 
+    @Option(help: ArgumentHelp("Simulate only clients of this subgroup (its share becomes 1): results per client of one subgroup. Default output directory: results/<scenario name>-<subgroup>.", valueName: "name"))
+    var subgroup: String?
+
     @Flag(name: [.customLong("keep-runs"), .customLong("save-runs")], help: "Also write runs.csv: the parameter draws and every metric of every run.")
     var keepRuns = false
 
@@ -80,7 +83,7 @@ extension MBC {
       var clock = PhaseClock()
 
       // Load and compile.
-      let model = try loadModel(scenario)
+      let model = try loadModel(scenario, subgroup: subgroup)
       var loaded = model.scenario
       if let wtp {
         if loaded.analysis.outcome == nil { printError("warning: --wtp has no effect: the scenario has no outcome (the analysis is on costs alone)") }
@@ -88,7 +91,7 @@ extension MBC {
       }
       let bytes = (try? Data(contentsOf: URL(fileURLWithPath: scenario))) ?? Data()
       let hash = SHA256.hex(of: bytes)
-      let outDirectory = out ?? "results/\(loaded.name)"
+      let outDirectory = out ?? "results/\(loaded.name)\(subgroup.map { "-\($0)" } ?? "")"
       try checkOutputDirectory(outDirectory)
       let maxRuns = runs?.value ?? (precision != nil ? 1_000_000 : 10_000)
       let layout = model.layout
@@ -113,7 +116,7 @@ extension MBC {
       }
       if !quiet {
         let count = precision.map { "up to \(grouped(maxRuns)) runs (until the relative MCSE of \(layout.columns[precisionColumn!].name) is below \(percent($0)))" } ?? "\(grouped(maxRuns)) runs"
-        printError("mbc \(MBC.version): \(loaded.name): \(count) × \(loaded.clients) clients × \(loaded.horizon) \(loaded.cycle.rawValue)s × \(loaded.arms.count) arms, \(simulation.engine.rawValue) engine, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
+        printError("mbc \(MBC.version): \(loaded.name)\(loaded.onlySubgroup.map { " (subgroup \($0) only)" } ?? ""): \(count) × \(loaded.clients) clients × \(loaded.horizon) \(loaded.cycle.rawValue)s × \(loaded.arms.count) arms, \(simulation.engine.rawValue) engine, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
       }
       let cancellation = CancellationFlag()
       Interrupts.install(cancellation: cancellation)
