@@ -14,6 +14,14 @@ import MBCScenario
 /// - moves Σ_{t<T} m_t(s)·P_t(s, j) (and their rewards, in cycle t or at boundary t + 1);
 /// all multiplied by the cohort size N, so that outputs compare with the individual engine's.
 /// A client's age must be fixed per subgroup: the trace cannot follow a distribution of ages.
+///
+/// In an arm with a group (``MBCScenario/Scenario/Group``) the member state follows the exact
+/// expected membership of ``GroupProcess/expected(clients:size:minimum:stay:)``: it starts
+/// with the members of the groups that form (the rest start in the closing state); in cycle t
+/// of the M_t members, M_t·P_t(member, j) leave by the row, M_{t+1} stay, and the remaining
+/// M_t·P_t(member, member) − M_{t+1} are moved to the closing state by closing groups (a
+/// move, with its events and costs). The groups' shared costs are Σ_t open_t·d_t·c_t per
+/// cycle plus formed × the cost per group formed.
 final class CohortEngine {
   let model: CompiledModel
   let tables: RunTables
@@ -89,6 +97,7 @@ final class CohortEngine {
     let profiles = model.keys.profiles
     let nAttr = max(model.scenario.attributes.count, 1)
     for a in 0..<A {
+      groupExpectation = model.groups[a].map { groupProcess(arm: a, spec: $0) }
       for g in 0..<profiles.count {
         let (subgroup, categories) = profiles.decompose(g)
         var w = tables.subgroupShare[subgroup]
@@ -101,6 +110,35 @@ final class CohortEngine {
     }
     writeMetrics(into: row)
     if let details { detail.write(into: details) }
+  }
+
+  /// The expected group process of arm a in this run (see ``GroupProcess``), with the
+  /// groups' shared costs added to the arm's sums.
+  private var groupExpectation: GroupProcess.Expectation?
+
+  private func groupProcess(arm a: Int, spec: CompiledModel.GroupSpec) -> GroupProcess.Expectation {
+    let row = model.rows[a][spec.member]
+    let stay = (0..<T).map { t in tables.probability[row.base + row.strides.entry(cycle: t, age: 0, duration: 0, profile: 0) * S + spec.member] }
+    let expectation = GroupProcess.expected(clients: N, size: tables.groupSize[a], minimum: tables.groupMinimum[a], stay: stay)
+    let sums = acc + a * R
+    if !model.groupCycleContributions[a].isEmpty {
+      let table = model.groupCycleRewards[a]
+      for t in 0..<T where expectation.openGroups[t] > 0 {
+        let open = expectation.openGroups[t]
+        let out = tables.rewards + table.base + table.strides.entry(cycle: t, age: 0, duration: 0, profile: 0) * R
+        for r in 0..<R { sums[r] += open * model.discount[model.category[r]][t] * out[r] }
+        if recording {
+          let raw = detail.eventCost + (a * T + t) * P
+          for p in 0..<P { raw[p] += open * out[p] }
+        }
+      }
+    }
+    if !model.groupStartContributions[a].isEmpty && expectation.formed > 0 {
+      let out = tables.rewards + model.groupStartRewards[a].base
+      for r in 0..<R { sums[r] += expectation.formed * out[r] }
+      if recording { for p in 0..<P { detail.startCost[a * P + p] += expectation.formed * out[p] } }
+    }
+    return expectation
   }
 
   private func ageIndex(_ age0: Double, _ t: Int) -> Int {
@@ -117,7 +155,14 @@ final class CohortEngine {
       current[i] = 0
       next[i] = 0
     }
-    for s in 0..<S { current[s * D] = tables.startShare[subgroup * S + s] }
+    let spec = model.groups[a]
+    let n = Double(N)
+    if let spec, let group = groupExpectation {
+      current[spec.member * D] = group.members[0] / n
+      current[spec.onClose * D] = group.notFormed / n
+    } else {
+      for s in 0..<S { current[s * D] = tables.startShare[subgroup * S + s] }
+    }
     let sums = acc + a * R
     let recording = self.recording
     for t in 0...T {
@@ -159,8 +204,16 @@ final class CohortEngine {
             }
           }
           let p = tables.probability + row.base + row.strides.entry(cycle: t, age: age, duration: d, profile: g) * S
-          for j in 0..<S {
-            let flow = m * p[j]
+          for k in 0..<S {
+            var flow = m * p[k]
+            var j = k
+            if k == s, let spec, s == spec.member, let group = groupExpectation {
+              // Of the members the row keeps, those of closing groups go to the closing state.
+              let kept = min(flow, group.members[t + 1] / n)
+              next[s * D + min(d + 1, D - 1)] += kept
+              flow -= kept
+              j = spec.onClose
+            }
             if flow == 0 { continue }
             if j == s {
               next[s * D + min(d + 1, D - 1)] += flow

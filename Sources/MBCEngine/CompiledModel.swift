@@ -96,6 +96,16 @@ public struct CompiledModel: Sendable {
   }
   let population: Population
 
+  /// A ``Scenario/Group`` in an arm: member and closing states, and the size and minimum
+  /// (programs over the run's parameters, rounded per run).
+  struct GroupSpec: Sendable {
+    var index: Int
+    var member: Int
+    var onClose: Int
+    var size: ExpressionProgram
+    var minimum: ExpressionProgram
+  }
+
   // MARK: Tables
 
   /// A table's dimensions, strides and where its entries start.
@@ -132,7 +142,13 @@ public struct CompiledModel: Sendable {
   let eventRewards: [[Table]], eventContributions: [[[Contribution]]]
   let moveRewards: [[Table]], moveContributions: [[[Contribution]]]
   let startRewards: [Table], startContributions: [[Contribution]]
+  /// A group's shared costs [arm]: per cycle a group is open (may depend on the cycle), and
+  /// once per group formed.
+  let groupCycleRewards: [Table], groupCycleContributions: [[Contribution]]
+  let groupStartRewards: [Table], groupStartContributions: [[Contribution]]
   let rewardEntries: Int
+  /// The group clients of an arm take part in, compiled [arm] (nil: no group).
+  let groups: [GroupSpec?]
   /// Cost lines' payer shares, evaluated once per run and arm: [line][(payer, program)].
   let shareLines: [(name: String, shares: [(payer: Int, program: ExpressionProgram)])]
   /// Whether any state-reward table of the arm has dimensions (then rewards are looked up
@@ -351,6 +367,8 @@ public struct CompiledModel: Sendable {
     var eventC = Array(repeating: Array(repeating: [Contribution](), count: E), count: A)
     var moveC = Array(repeating: Array(repeating: [Contribution](), count: S * S), count: A)
     var startC = Array(repeating: [Contribution](), count: A)
+    var groupCycleC = Array(repeating: [Contribution](), count: A)
+    var groupStartC = Array(repeating: [Contribution](), count: A)
     func add(_ basis: Scenario.CostLine.Basis, arms: [Int]?, _ contributions: [Contribution]) {
       for a in 0..<A where arms?.contains(a) ?? true {
         switch basis {
@@ -364,6 +382,8 @@ public struct CompiledModel: Sendable {
         case .perTransition(let from, let to):
           for m in Self.pairs(from: from, to: to) { moveC[a][m.from * S + m.to] += contributions }
         case .atStart: startC[a] += contributions
+        case .perGroupCycle(let g): if scenario.groups[g].arms.contains(a) { groupCycleC[a] += contributions }
+        case .perGroupStart(let g): if scenario.groups[g].arms.contains(a) { groupStartC[a] += contributions }
         }
       }
     }
@@ -388,6 +408,14 @@ public struct CompiledModel: Sendable {
     self.eventContributions = eventC
     self.moveContributions = moveC
     self.startContributions = startC
+    groupCycleContributions = groupCycleC
+    groupStartContributions = groupStartC
+    groups = (0..<A).map { a in
+      scenario.group(ofArm: a).map { g in
+        let group = scenario.groups[g]
+        return GroupSpec(index: g, member: group.member, onClose: group.onClose, size: compile(group.size), minimum: compile(group.minimum))
+      }
+    }
 
     // Key space (now that every program is known) and the tables of rows and event rates.
     let keys = KeySpace(cycles: T + 1, ageMin: ageMin, ageYears: ageMax - ageMin + 1, ageBounds: ageBounds, profiles: profiles, durations: T + 1)
@@ -428,6 +456,19 @@ public struct CompiledModel: Sendable {
       return t
     }
     startRewards = startTables
+    groupCycleRewards = groupCycleC.map { table($0.map(\.amount), width: R) }
+    groupStartRewards = groupStartC.map { c in
+      var t = table(c.map(\.amount), width: R)
+      if !t.dimensions.isEmpty {
+        // Charged at the start (cycle 0); the loader allows parameters only.
+        offset -= keys.entries(t.dimensions) * R
+        t.dimensions = []
+        t.strides = keys.strides([])
+        t.base = offset
+        offset += R
+      }
+      return t
+    }
     rewardEntries = offset
     keyedStateRewards = stateTables.map { arm in arm.contains { !$0.dimensions.isEmpty } }
 

@@ -104,6 +104,14 @@ final class IndividualEngine {
   let rewardedMoves: [Int]  // the (arm·S·S + move) of each row
   let movesPerCycle: UnsafeMutablePointer<Double>  // rewarded moves × T: moves per cycle (fast path)
 
+  // Groups (``GroupProcess``): per arm its member and closing states (−1: no group); per
+  // (arm, client) the cycle in which the client's group closes on it (−1: never; −2: the
+  // group does not form), from a pre-pass over the members' exit cycles.
+  let groupMember: UnsafeMutablePointer<Int>, groupOnClose: UnsafeMutablePointer<Int>
+  let groupForced: UnsafeMutablePointer<Int32>
+  let exitCycles: UnsafeMutablePointer<Int32>
+  let hasGroups: Bool
+
   /// Whether arms may take the counted path and be simulated in pairs (``countedPass``,
   /// ``countedPair``). Off, every arm runs the general per-move loop (``pathPass``): the
   /// reference that tests compare the fast paths with.
@@ -190,8 +198,15 @@ final class IndividualEngine {
       ArmFlags(rowsKeyed: model.rows[a].contains { !$0.dimensions.isEmpty }, rewardsKeyed: model.keyedStateRewards[a],
                usesAge: model.usesAge[a], usesDuration: model.usesDuration[a], hasStartRewards: !model.startContributions[a].isEmpty,
                simpleMoves: categories == 1 && !model.moveRewards[a].contains { !$0.dimensions.isEmpty },
-               counted: countable && !model.keyedStateRewards[a] && !model.moveRewards[a].contains { !$0.dimensions.isEmpty })
+               counted: countable && !model.keyedStateRewards[a] && !model.moveRewards[a].contains { !$0.dimensions.isEmpty } && model.groups[a] == nil)
     }, count: A)
+    groupMember = ints(model.groups.map { $0?.member ?? -1 })
+    groupOnClose = ints(model.groups.map { $0?.onClose ?? -1 })
+    hasGroups = model.groups.contains { $0 != nil }
+    groupForced = .allocate(capacity: hasGroups ? A * N : 1)
+    groupForced.initialize(repeating: -1, count: hasGroups ? A * N : 1)
+    exitCycles = .allocate(capacity: hasGroups ? N : 1)
+    exitCycles.initialize(repeating: 0, count: hasGroups ? N : 1)
     moveAtBoundary = model.transitionTiming == .nextBoundary
     populationIsRandom = model.population.isRandom
     if case .fixed(let a)? = model.population.age.first ?? nil { fixedAge = a } else { fixedAge = 0 }
@@ -236,7 +251,9 @@ final class IndividualEngine {
     eventsPerCycle.deallocate()
     rewardedMove.deallocate()
     moveKeyed.deallocate()
-    for p in [rowBase, rateBase, stateBase, eventBase, moveBase] { p.deallocate() }
+    for p in [rowBase, rateBase, stateBase, eventBase, moveBase, groupMember, groupOnClose] { p.deallocate() }
+    groupForced.deallocate()
+    exitCycles.deallocate()
     for p in [rowStride, rateStride, stateStride, eventStride, moveStride] { p.deallocate() }
     moveHasRewards.deallocate()
     eventKeyed.deallocate()
@@ -273,6 +290,9 @@ final class IndividualEngine {
     var subgroup = 0
     var age = 0.0
     var start = 0
+    /// In an arm with a group: the cycle in which the client's group closes, moving it from
+    /// the member state if its row keeps it there (−1: not at all).
+    var forcedCycle = -1
   }
 
   /// Draws client c's characteristics from its attributes stream, in a fixed order:
@@ -331,6 +351,7 @@ final class IndividualEngine {
       for i in 0..<(A * (T + 2) * S) { occupancyChange[i] = 0 }
       for i in 0..<(rewardedMoves.count * T) { movesPerCycle[i] = 0 }
     }
+    if hasGroups { prepareGroups(run: run) }
     for c in 0..<N {
       let client = drawClient(run: run, client: c)
       if anyArmUsesAge {
@@ -353,10 +374,76 @@ final class IndividualEngine {
           finishClient(arm: a, client: client, pairedWith: a + 1)
           finishClient(arm: a + 1, client: client, pairedWith: a)
           a += 2
+        } else if groupMember[a] >= 0 {
+          // A member of a group: starts in the member state (or, when the group does not
+          // form, where a closing group sends its members), and may be moved out when the
+          // group closes.
+          var member = client
+          let forced = Int(groupForced[a &* N &+ c])
+          member.start = forced == -2 ? groupOnClose[a] : groupMember[a]
+          member.forcedCycle = forced >= 0 ? forced : -1
+          simulateClient(arm: a, client: member)
+          finishClient(arm: a, client: member)
+          a += 1
         } else {
           simulateClient(arm: a, client: client)
           finishClient(arm: a, client: client)
           a += 1
+        }
+      }
+    }
+  }
+
+  /// For each arm with a group: each client's exit cycle from the member state (its
+  /// transitions stream against the member row, which depends on the cycle only, so the same
+  /// as in its path), each group's closing boundary (``GroupProcess/closingBoundary``), and
+  /// from it `groupForced` for every member and the group's shared costs: per cycle open
+  /// (discounted with the cycle) and once if it forms.
+  private func prepareGroups(run: Int) {
+    for a in 0..<A {
+      let member = groupMember[a]
+      if member < 0 { continue }
+      let division = GroupProcess.Division(clients: N, size: tables.groupSize[a])
+      let minimum = tables.groupMinimum[a]
+      let i = a &* S &+ member
+      for c in 0..<N {
+        var g = StreamKey(seed: seed, run: UInt64(run), client: UInt64(c), purpose: .transitions).makeGenerator()
+        var exit = T
+        for t in 0..<T {
+          let row = cumulative + (rowBase[i] &+ rowStride[i].entry(cycle: t, age: 0, duration: 0, profile: 0) &* S)
+          let u = g.nextDouble()
+          var j = 0
+          while u >= row[j] { j &+= 1 }
+          if j != member {
+            exit = t
+            break
+          }
+        }
+        exitCycles[c] = Int32(exit)
+      }
+      let cycleTable = model.groupCycleRewards[a], startTable = model.groupStartRewards[a]
+      let hasCycleCost = !model.groupCycleContributions[a].isEmpty, hasStartCost = !model.groupStartContributions[a].isEmpty
+      let sums = acc + a &* R
+      for group in 0..<division.groups {
+        let (first, count) = division.members(ofGroup: group)
+        let closing = GroupProcess.closingBoundary(exitCycles: UnsafeBufferPointer(start: exitCycles + first, count: count), minimum: minimum, horizon: T)
+        let forced: Int32 = closing.map { $0 == 0 ? -2 : Int32($0 - 1) } ?? -1
+        for c in first..<(first + count) { groupForced[a &* N &+ c] = forced }
+        let open = closing ?? T
+        if hasCycleCost {
+          for t in 0..<open {
+            let out = rewards + cycleTable.base + cycleTable.strides.entry(cycle: t, age: 0, duration: 0, profile: 0) &* R
+            for r in 0..<R { sums[r] += discount[componentCategory[r] &* (T &+ 1) &+ t] * out[r] }
+            if recording {
+              let raw = detail.eventCost + (a &* T &+ t) &* P
+              for p in 0..<P { raw[p] += out[p] }
+            }
+          }
+        }
+        if hasStartCost && open > 0 {
+          let out = rewards + startTable.base
+          for r in 0..<R { sums[r] += out[r] }
+          if recording { for p in 0..<P { detail.startCost[a &* P &+ p] += out[p] } }
         }
       }
     }
@@ -646,6 +733,7 @@ final class IndividualEngine {
       let u = uniforms[t]
       var j = 0
       while u >= row[j] { j &+= 1 }
+      if t == client.forcedCycle && j == s && s == groupMember[a] { j = groupOnClose[a] }
       if j != s {
         if simpleMoves {
           let m = s &* S &+ j

@@ -82,6 +82,13 @@ final class RunTables {
   let eventContributions: FlatList<Contribution>  // per (arm, rate event)
   let moveContributions: FlatList<Contribution>  // per (arm, move s·S + j)
   let startContributions: FlatList<Contribution>  // per arm
+  let groupCycleContributions: FlatList<Contribution>  // per arm
+  let groupStartContributions: FlatList<Contribution>  // per arm
+  /// Per arm: its group's size and minimum programs (empty when the arm has no group).
+  let groupPrograms: FlatList<Ref>  // per arm: [size, minimum] or empty
+  /// Per arm: the run's group size and minimum (whole numbers; 0 when the arm has no group).
+  let groupSize: UnsafeMutablePointer<Int>
+  let groupMinimum: UnsafeMutablePointer<Int>
   let subgroupPrograms: FlatList<Ref>  // 1 group
   let categoryPrograms: FlatList<Ref>  // per (subgroup, attribute)
   let startPrograms: FlatList<StartShare>  // per subgroup
@@ -91,6 +98,8 @@ final class RunTables {
   let eventTables: UnsafeMutablePointer<CompiledModel.Table>  // A·E
   let moveTables: UnsafeMutablePointer<CompiledModel.Table>  // A·S·S
   let startTables: UnsafeMutablePointer<CompiledModel.Table>  // A
+  let groupCycleTables: UnsafeMutablePointer<CompiledModel.Table>  // A
+  let groupStartTables: UnsafeMutablePointer<CompiledModel.Table>  // A
   let drawCount: Int
   let draws: UnsafeMutablePointer<(slot: Int, factor: Double)>
   let cycleLength: Double
@@ -164,6 +173,9 @@ final class RunTables {
     let eventIdx = model.eventContributions.flatMap { $0.map(contributions) }
     let moveCIdx = model.moveContributions.flatMap { $0.map(contributions) }
     let startIdx = model.startContributions.map(contributions)
+    let groupCycleIdx = model.groupCycleContributions.map(contributions)
+    let groupStartIdx = model.groupStartContributions.map(contributions)
+    let groupIdx = model.groups.map { g in g.map { [index($0.size), index($0.minimum)] } ?? [] }
     let pop = model.population
     let subgroupIdx = pop.subgroupShares.map(index)
     let subgroupCount = model.scenario.subgroups.count
@@ -217,6 +229,13 @@ final class RunTables {
     eventContributions = flat(eventIdx)
     moveContributions = flat(moveCIdx)
     startContributions = flat(startIdx)
+    groupCycleContributions = flat(groupCycleIdx)
+    groupStartContributions = flat(groupStartIdx)
+    groupPrograms = FlatList(groupIdx.map { $0.map { refs[$0] } })
+    groupSize = .allocate(capacity: max(A, 1))
+    groupSize.initialize(repeating: 0, count: max(A, 1))
+    groupMinimum = .allocate(capacity: max(A, 1))
+    groupMinimum.initialize(repeating: 0, count: max(A, 1))
     subgroupPrograms = FlatList([subgroupIdx.map { refs[$0] }])
     categoryPrograms = FlatList(categoryIdx.map { $0.map { refs[$0] } })
     startPrograms = FlatList(startIdx2.map { $0.map { StartShare(state: $0.state, ref: refs[$0.i]) } })
@@ -231,6 +250,8 @@ final class RunTables {
     eventTables = tables(model.eventRewards.flatMap { $0 })
     moveTables = tables(model.moveRewards.flatMap { $0 })
     startTables = tables(model.startRewards)
+    groupCycleTables = tables(model.groupCycleRewards)
+    groupStartTables = tables(model.groupStartRewards)
     drawCount = model.draws.count
     draws = .allocate(capacity: max(drawCount, 1))
     draws.initialize(from: model.draws.map { ($0.slot, $0.factor) }, count: drawCount)
@@ -251,11 +272,14 @@ final class RunTables {
     moves.deallocate()
     ratePrograms.deallocate()
     shareLines.deallocate()
-    for c in [stateContributions, eventContributions, moveContributions, startContributions] { c.deallocate() }
+    for c in [stateContributions, eventContributions, moveContributions, startContributions, groupCycleContributions, groupStartContributions] { c.deallocate() }
+    groupPrograms.deallocate()
+    groupSize.deallocate()
+    groupMinimum.deallocate()
     subgroupPrograms.deallocate()
     categoryPrograms.deallocate()
     startPrograms.deallocate()
-    for t in [rowTables, rateTables, stateTables, eventTables, moveTables, startTables] { t.deallocate() }
+    for t in [rowTables, rateTables, stateTables, eventTables, moveTables, startTables, groupCycleTables, groupStartTables] { t.deallocate() }
     columnMove.deallocate()
     rowNeedsKey.deallocate()
     draws.deallocate()
@@ -563,6 +587,24 @@ final class RunTables {
       try fill(arm: a, tables: eventTables + a * E, contributions: eventContributions, groups: a * E, count: E, run: run)
       try fill(arm: a, tables: moveTables + a * S * S, contributions: moveContributions, groups: a * S * S, count: S * S, run: run)
       try fill(arm: a, tables: startTables + a, contributions: startContributions, groups: a, count: 1, run: run)
+      try fill(arm: a, tables: groupCycleTables + a, contributions: groupCycleContributions, groups: a, count: 1, run: run)
+      try fill(arm: a, tables: groupStartTables + a, contributions: groupStartContributions, groups: a, count: 1, run: run)
+
+      // The group's size and minimum (parameters of the arm, rounded to whole numbers).
+      let programs = groupPrograms.group(a)
+      if !programs.isEmpty {
+        let name = model.scenario.groups[model.groups[a]!.index].name
+        let size = arena.evaluate(programs[0], v, stack: stack)
+        let minimum = arena.evaluate(programs[1], v, stack: stack)
+        guard size.isFinite, size.rounded() >= 1, size < 1e9 else {
+          throw .invalidValue(run: run, what: "the size of group '\(name)' (arm \(model.scenario.arms[a].name))", value: size, expected: "a whole number of members of 1 or more")
+        }
+        guard minimum.isFinite, minimum.rounded() >= 0, minimum < 1e9 else {
+          throw .invalidValue(run: run, what: "the minimum of group '\(name)' (arm \(model.scenario.arms[a].name))", value: minimum, expected: "a whole number of members of 0 or more")
+        }
+        groupSize[a] = Int(size.rounded())
+        groupMinimum[a] = Int(minimum.rounded())
+      }
     }
   }
 
@@ -603,6 +645,10 @@ final class RunTables {
       all = model.eventContributions.flatMap { $0 }
     } else if list.items == moveContributions.items {
       all = model.moveContributions.flatMap { $0 }
+    } else if list.items == groupCycleContributions.items {
+      all = model.groupCycleContributions
+    } else if list.items == groupStartContributions.items {
+      all = model.groupStartContributions
     } else {
       all = model.startContributions
     }

@@ -152,6 +152,8 @@ extension Scenario {
     case .perTransition(let from, let to):
       "per move from \(from.count == states.count ? "any state" : from.map { states[$0].name }.joined(separator: ", ")) to \(to.map { states[$0].name }.joined(separator: ", "))"
     case .atStart: "once per client at the start"
+    case .perGroupCycle(let g): "per \(groups[g].name) group per cycle it is open"
+    case .perGroupStart(let g): "once per \(groups[g].name) group formed"
     }
   }
 

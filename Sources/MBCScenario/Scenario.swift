@@ -57,6 +57,8 @@ public struct Scenario: Sendable {
   public var costs: [CostLine]
   /// Named health or social effects (QALYs, life-years, days housed, ...).
   public var effects: [Effect] = []
+  /// Groups of clients that form together and share costs (support circles), by arm.
+  public var groups: [Group] = []
   /// Lookup tables used by `lookup(table, x)` in expressions.
   public var tables: [LookupTable] = []
   /// Where each table's numbers came from, by table name.
@@ -342,6 +344,10 @@ extension Scenario {
       case perEvent(Int)
       case perTransition(from: [Int], to: [Int])
       case atStart
+      /// Each cycle a group of ``Scenario/groups``[g] is open (cost lines only).
+      case perGroupCycle(group: Int)
+      /// Once per group that forms, at the start (cost lines only).
+      case perGroupStart(group: Int)
     }
     public var name: String
     public var label: String

@@ -63,14 +63,16 @@ extension ScenarioBuilder {
 
   // MARK: - Costs
 
-  static let costKeys = ["label", "per", "states", "state", "event", "from", "to", "amount", "payer", "payers", "arms", "source", "assumption", "note", "price_year", "intervention"]
+  static let costKeys = ["label", "per", "states", "state", "event", "from", "to", "group", "amount", "payer", "payers", "arms", "source", "assumption", "note", "price_year", "intervention"]
   static let effectLineKeys = ["label", "per", "states", "state", "event", "from", "to", "amount", "arms", "source", "assumption", "note"]
 
   /// What a cost or effect line is counted for: `per: cycle` (with `states`), `event` (with
-  /// `event`), `transition` (with `from` and/or `to`) or `start` (once per client).
+  /// `event`), `transition` (with `from` and/or `to`) or `start` (once per client); cost
+  /// lines also `group_cycle` or `group_start` (with `group`: each cycle a group is open, or
+  /// once per group formed).
   func readBasis(_ fields: [MappingEntry], entry: MappingEntry, kind: String) -> Scenario.CostLine.Basis? {
     guard let per = walker.entry(fields, "per") else {
-      walker.error(entry.keyNode, entry.path, "\(kind) line '\(entry.key)' needs 'per': cycle (per cycle in given states), event, transition or start (once per client)")
+      walker.error(entry.keyNode, entry.path, "\(kind) line '\(entry.key)' needs 'per': cycle (per cycle in given states), event, transition or start (once per client)\(kind == "cost" ? ", or group_cycle / group_start (per group)" : "")")
       return nil
     }
     var basis: Scenario.CostLine.Basis?
@@ -80,7 +82,7 @@ extension ScenarioBuilder {
     }
     switch perValue {
     case "cycle":
-      forbid(["event", "from", "to"])
+      forbid(["event", "from", "to", "group"])
       let given = ["states", "state"].compactMap { walker.entry(fields, $0) }
       if given.isEmpty {
         walker.error(per.value, per.path, "a \(kind) per cycle needs 'states': the states in which it counts")
@@ -88,14 +90,14 @@ extension ScenarioBuilder {
         basis = .perCycle(states: given.flatMap { states($0.value, $0.path) })
       }
     case "event":
-      forbid(["states", "state", "from", "to"])
+      forbid(["states", "state", "from", "to", "group"])
       if let ev = walker.entry(fields, "event"), let name = walker.string(ev.value, ev.path, what: "an event name") {
         if let i = resolve(name, in: eventNames, what: "event", node: ev.value, path: ev.path) { basis = .perEvent(i) }
       } else if walker.entry(fields, "event") == nil {
         walker.error(per.value, per.path, "a \(kind) per event needs 'event': the name of an event under 'events'")
       }
     case "transition":
-      forbid(["states", "state", "event"])
+      forbid(["states", "state", "event", "group"])
       let from = walker.entry(fields, "from").map { states($0.value, $0.path) } ?? Array(stateNames.indices)
       let to = walker.entry(fields, "to").map { states($0.value, $0.path) } ?? Array(stateNames.indices)
       if walker.entry(fields, "from") == nil && walker.entry(fields, "to") == nil {
@@ -103,13 +105,26 @@ extension ScenarioBuilder {
       }
       basis = .perTransition(from: from, to: to)
     case "start":
-      forbid(["states", "state", "event", "from", "to"])
+      forbid(["states", "state", "event", "from", "to", "group"])
       basis = .atStart
+    case "group_cycle", "group_start":
+      forbid(["states", "state", "event", "from", "to"])
+      guard kind == "cost" else {
+        walker.error(per.value, per.path, "'per: \(perValue)' is for cost lines (a group's shared costs); an effect counts per client")
+        break
+      }
+      guard let g = walker.entry(fields, "group") else {
+        walker.error(per.value, per.path, "a cost per group needs 'group': the name of a group under 'groups'")
+        break
+      }
+      if let name = walker.string(g.value, g.path, what: "a group name"), let i = resolve(name, in: groupNames, what: "group", node: g.value, path: g.path) {
+        basis = perValue == "group_cycle" ? .perGroupCycle(group: i) : .perGroupStart(group: i)
+      }
     default:
       if !perValue.isEmpty {
-        let all = ["cycle", "event", "transition", "start"]
+        let all = ["cycle", "event", "transition", "start"] + (kind == "cost" ? ["group_cycle", "group_start"] : [])
         var message = "unknown 'per: \(perValue)'"
-        if let g = Spelling.suggestion(for: perValue, among: all) { message += "; did you mean '\(g)'?" } else { message += "; expected cycle, event, transition or start" }
+        if let g = Spelling.suggestion(for: perValue, among: all) { message += "; did you mean '\(g)'?" } else { message += "; expected \(all.dropLast().joined(separator: ", ")) or \(all.last!)" }
         walker.error(per.value, per.path, message)
       }
     }
@@ -310,6 +325,7 @@ extension ScenarioBuilder {
       let basis = readBasis(fields, entry: entry, kind: "cost")
       let factor = priceFactor(fields)
       let (amount, arms) = readAmountAndArms(fields, entry: entry, kind: "cost")
+      if let basis, let amount { checkGroupAmount(basis, amount, fields: fields, line: entry.key) }
 
       // Who pays.
       let shares = readShares(fields, entry: entry, provenance: provenance)
@@ -323,6 +339,24 @@ extension ScenarioBuilder {
       }
     }
     return lines
+  }
+
+  /// A group's cost per cycle may change with `cycle` and `time` (e.g. a start-up year), but
+  /// not with a client's variables: it is the group's, not a member's. A cost per group
+  /// formed is charged at the start: parameters only.
+  private func checkGroupAmount(_ basis: Scenario.CostLine.Basis, _ amount: ModelExpression, fields: [MappingEntry], line: String) {
+    let allowed: Set<String>
+    switch basis {
+    case .perGroupCycle: allowed = [ModelVariable.cycle.rawValue, ModelVariable.time.rawValue, ModelVariable.cycleLength.rawValue]
+    case .perGroupStart: allowed = [ModelVariable.cycleLength.rawValue]
+    default: return
+    }
+    for name in amount.references.map(\.name) where !parameterNames.contains(name) && !allowed.contains(name) {
+      if let a = walker.entry(fields, "amount") {
+        walker.error(a.value, a.path, "the amount of cost line '\(line)' is a group's cost and cannot use '\(name)'\(allowed.count > 1 ? "; it may use cycle and time" : "; a cost per group formed may use parameters only")")
+      }
+      return
+    }
   }
 
   private func readShares(_ fields: [MappingEntry], entry: MappingEntry, provenance: Provenance) -> [(payer: Int, share: ModelExpression)]? {

@@ -17,6 +17,9 @@ final class ScenarioBuilder {
   var armNames: [String] = []
   var tableNames: [String] = []
   var subgroupNames: [String] = []
+  var groupNames: [String] = []
+  /// The arms of each group (cost lines per group apply there).
+  var groupArms: [[Int]] = []
   /// Categorical attributes: name → categories.
   var attributeCategories: [String: [String]] = [:]
   var hasAge = false
@@ -74,6 +77,9 @@ final class ScenarioBuilder {
     let sharedRows = section("transitions").map { readTransitionRows($0.value, $0.path) }
     let events = readEvents(section("events"))
     let (arms, referenceArm) = readArms(section("arms"), reference: section("reference"), shared: sharedRows ?? [:], root: root)
+    let groups = readGroups(section("groups"), arms: arms)
+    groupNames = groups.map(\.name)
+    groupArms = groups.map(\.arms)
     let costs = readCosts(section("costs"))
     let effects = readEffects(section("effects"), defaultDiscount: discount?.effects ?? 0, defaultTiming: costTiming)
     let correlations = readCorrelations(section("correlations"), parameters: parameters)
@@ -82,7 +88,7 @@ final class ScenarioBuilder {
     if costTiming == .simpson || effects.contains(where: { $0.timing == .simpson }), let h = horizon, h % 2 != 0 {
       walker.error(section("timing")?.value ?? root, ["timing"], "Simpson's rule needs an even number of cycles; the horizon is \(h)")
     }
-    checkUnusedParameters(parameters: parameters, arms: arms, events: events, costs: costs, effects: effects, clients: clients)
+    checkUnusedParameters(parameters: parameters, arms: arms, events: events, costs: costs, effects: effects, clients: clients, groups: groups)
 
     guard !walker.hasErrors, let horizon, let count = clients.count, let discount else { return nil }
     var scenario = Scenario(
@@ -103,6 +109,7 @@ final class ScenarioBuilder {
     scenario.tableSources = Dictionary(tables.map { ($0.table.name, $0.provenance) }, uniquingKeysWith: { a, _ in a })
     scenario.correlations = correlations
     scenario.analysis = analysis
+    scenario.groups = groups
     return scenario
   }
 
@@ -596,7 +603,7 @@ final class ScenarioBuilder {
 
   func checkUnusedParameters(
     parameters: [Scenario.Parameter], arms: [Scenario.Arm], events: [Scenario.Event], costs: [Scenario.CostLine],
-    effects: [Scenario.Effect], clients: ClientsSpec
+    effects: [Scenario.Effect], clients: ClientsSpec, groups: [Scenario.Group]
   ) {
     var used = Set<String>()
     func use(_ e: ModelExpression) { for (n, _) in e.references { used.insert(n) } }
@@ -611,6 +618,10 @@ final class ScenarioBuilder {
       for s in c.shares { use(s.share) }
     }
     for e in effects { for l in e.lines { use(l.amount) } }
+    for g in groups {
+      use(g.size)
+      use(g.minimum)
+    }
     for a in clients.attributes { for x in a.shares { use(x) } }
     for (_, x) in clients.start { use(x) }
     for g in clients.subgroups {
