@@ -219,10 +219,10 @@ final class YAMLWalker {
   }
 }
 
-/// "Did you mean" suggestions by edit distance.
-enum Spelling {
+/// "Did you mean" suggestions by edit distance (also used by the `mbc` commands).
+public enum Spelling {
   /// The closest candidate within an edit distance of max(1, ⌊length/3⌋), if any.
-  static func suggestion(for word: String, among candidates: [String]) -> String? {
+  public static func suggestion(for word: String, among candidates: [String]) -> String? {
     let limit = max(1, word.count / 3)
     var best: (String, Int)?
     for c in candidates {
@@ -235,7 +235,7 @@ enum Spelling {
   /// Edit distance with adjacent transpositions (optimal string alignment): the number of
   /// insertions, deletions, substitutions and swaps of two neighbouring letters ("Sikc" is one
   /// edit from "Sick").
-  static func distance(_ a: String, _ b: String) -> Int {
+  public static func distance(_ a: String, _ b: String) -> Int {
     let a = Array(a)
     let b = Array(b)
     if a.isEmpty { return b.count }

@@ -20,11 +20,13 @@ struct MBC: ParsableCommand {
         mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4
         mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4 --subgroup eviction_threat
         mbc simulate Scenarios/outreach-ref.yaml --runs 1e6 --seed 7 --out results/ref
+        mbc scenarios                    # list the bundled scenarios
+        mbc scenarios copy bemoeizorg    # copy one to edit
 
       Exit codes: 0 ok, 1 run-time (model) error, 2 usage or scenario error, 130 interrupted.
       """,
     version: version,
-    subcommands: [Simulate.self, Check.self]
+    subcommands: [Simulate.self, Check.self, Scenarios.self]
   )
 
   static func main() {
