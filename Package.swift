@@ -60,7 +60,7 @@ let package = Package(
 
     .testTarget(name: "MBCRandomTests", dependencies: ["MBCRandom"]),
     .testTarget(name: "MBCScenarioTests", dependencies: ["MBCScenario"]),
-    .testTarget(name: "MBCEngineTests", dependencies: ["MBCEngine", "MBCScenario"]),
+    .testTarget(name: "MBCEngineTests", dependencies: ["MBCEngine", "MBCScenario"], exclude: ["BaseCases"]),
     .testTarget(name: "MBCAnalysisTests", dependencies: ["MBCAnalysis"]),
     .testTarget(name: "MBCReportTests", dependencies: ["MBCReport", "MBCEngine", "MBCScenario", "MBCAnalysis"]),
     /// Runs the built `mbc` binary as a user would (and the notebook, when the venv exists).

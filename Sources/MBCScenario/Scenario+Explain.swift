@@ -103,6 +103,17 @@ extension Scenario {
       }
     }
 
+    if !groups.isEmpty {
+      out.append("")
+      out.append("Groups (clients that form a group together and share its costs):")
+      for g in groups {
+        let arms = g.arms.map { self.arms[$0].name }.joined(separator: ", ")
+        out.append("  \(g.name)\(g.label != g.name ? " — \(g.label)" : ""): in \(arms) every client starts in \(states[g.member].name), in groups of \(g.size.text) members (the clients of a run divided as evenly as possible);")
+        out.append("      a group with fewer than \(g.minimum.text) members left closes, and its members move to \(states[g.onClose].name)")
+        out.append("      \(g.provenance.summary)\(g.provenance.note.map { "; note: \($0)" } ?? "")")
+      }
+    }
+
     if !events.isEmpty {
       out.append("")
       out.append("Events (counted per client):")

@@ -93,4 +93,41 @@ struct NotebookEndToEndTests {
       outputs.contains { $0.outputType == "display_data" || $0.outputType == "execute_result" },
       "the executed notebook has no display_data or execute_result output")
   }
+
+  /// The business-case notebooks: every notebook in notebooks/ except net-saving.ipynb. Each
+  /// runs its scenario itself (`MBC_BIN`, `MBC_RUNS`) into the results directory.
+  static func businessCaseNotebooks() -> [String] {
+    let folder = MBCBinary.repository.appendingPathComponent("notebooks")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return names.filter { $0.hasSuffix(".ipynb") && $0 != "net-saving.ipynb" }.sorted()
+  }
+
+  @Test("each business-case notebook runs its scenario with the built mbc and saves its figures", arguments: businessCaseNotebooks())
+  func businessCaseNotebook(_ name: String) throws {
+    guard let python = Self.notebookPython() else { return }  // skipped: no notebook venv
+    let results = try temporaryDirectory("notebook-case")
+    defer { try? FileManager.default.removeItem(at: results) }
+    let notebooks = MBCBinary.repository.appendingPathComponent("notebooks")
+    let executed = results.appendingPathComponent("executed.ipynb")
+    let execution = try runProcess(python, [
+      notebooks.appendingPathComponent("execute_notebook.py").path,
+      notebooks.appendingPathComponent(name).path,
+      results.path,
+      "--output", executed.path,
+    ], in: notebooks, environment: ["MBC_BIN": MBCBinary.url.path, "MBC_RUNS": "300"])
+    try #require(execution.status == 0, "execute_notebook.py \(name) exited with \(execution.status):\n\(execution.stderr)")
+
+    // Figures: real PNG files somewhere under the results directory.
+    let enumerator = FileManager.default.enumerator(at: results, includingPropertiesForKeys: nil)
+    var figures: [URL] = []
+    while let url = enumerator?.nextObject() as? URL { if url.pathExtension == "png" { figures.append(url) } }
+    #expect(!figures.isEmpty, "\(name) saved no PNG figure in \(results.path)")
+    for figure in figures {
+      let png = FileManager.default.contents(atPath: figure.path) ?? Data()
+      #expect(Array(png.prefix(8)) == Self.pngSignature && png.count > 5_000, "\(figure.lastPathComponent) is not a real PNG figure")
+    }
+    let notebook = try JSONDecoder().decode(ExecutedNotebook.self, from: Data(contentsOf: executed))
+    let errors = notebook.cells.flatMap { $0.outputs ?? [] }.filter { $0.outputType == "error" }
+    #expect(errors.isEmpty, "error outputs in \(name): \(errors.map { "\($0.ename ?? "?"): \($0.evalue ?? "")" })")
+  }
 }
