@@ -89,11 +89,11 @@ struct ScenarioCatalog {
 
   /// One line about a scenario: the first sentence of its `description` (its `name` when it
   /// has none), shortened to ``descriptionWidth``; or why it does not load.
-  static func summary(of entry: Entry) -> String {
+  static func summary(of entry: Entry, width: Int = descriptionWidth) -> String {
     do {
       let scenario = try ScenarioLoader.load(file: entry.url.path)
       let text = scenario.description.isEmpty ? scenario.name : firstSentence(of: scenario.description)
-      return shortened(text, to: descriptionWidth)
+      return shortened(text, to: width)
     } catch {
       // The first error, without the file's path (the row names the file).
       let problem = error.errors.first.map { e in

@@ -43,7 +43,9 @@ extension MBC.Scenarios {
       let catalog = try MBC.Scenarios.catalog()
       let width = (catalog.entries.map(\.name.count).max() ?? 0) + 2
       func line(_ entry: ScenarioCatalog.Entry) -> String {
-        "  " + entry.name.padding(toLength: width, withPad: " ", startingAt: 0) + ScenarioCatalog.summary(of: entry)
+        // Lines of at most 120 characters: the description gets what the name leaves.
+        "  " + entry.name.padding(toLength: width, withPad: " ", startingAt: 0)
+          + ScenarioCatalog.summary(of: entry, width: min(ScenarioCatalog.descriptionWidth, max(40, 118 - width)))
       }
       let cases = catalog.entries.filter { $0.group == .businessCase }
       let validation = catalog.entries.filter { $0.group == .validation }

@@ -40,9 +40,9 @@ struct ScenariosCommandTests {
     if let heading, let businessRow, let validationRow {
       #expect(businessRow < heading && heading < validationRow)
     }
-    // One line per scenario: the description is cut to about 100 characters.
+    // One line per scenario: the description is cut so that a line has at most 120 characters.
     let longest = lines.filter { $0.hasPrefix("  ") }.map(\.count).max() ?? 0
-    #expect(longest <= 130, "\(r.stdout)")
+    #expect(longest <= 120, "\(r.stdout)")
     // `list` is the default subcommand.
     let explicit = try MBCBinary.run(["scenarios", "list"], environment: Self.environment)
     #expect(explicit.stdout == r.stdout)

@@ -225,7 +225,7 @@ struct SimulateEndToEndTests {
     #expect(incremental.contains(",eviction_avoided,"))
     #expect(incremental.contains(",20000,"))  // the --wtp value
     let breakEven = try String(contentsOfFile: "\(out)/break_even.csv", encoding: .utf8)
-    #expect(breakEven.split(separator: "\n").count == 1 + 5)
+    #expect(breakEven.split(separator: "\n").count == 1 + 6)  // BZ vs UC × (5 payers + total)
     #expect(breakEven.contains("rr_evict_engaged,BZ,UC,total,"))
     let evpi = try String(contentsOfFile: "\(out)/evpi.csv", encoding: .utf8)
     #expect(evpi.split(separator: "\n")[1].split(separator: ",").count == 9)
