@@ -97,7 +97,7 @@ final class CohortEngine {
     let profiles = model.keys.profiles
     let nAttr = max(model.scenario.attributes.count, 1)
     for a in 0..<A {
-      groupExpectation = model.groups[a].map { groupProcess(arm: a, spec: $0) }
+      let group = model.groups[a].map { groupProcess(arm: a, spec: $0) }
       for g in 0..<profiles.count {
         let (subgroup, categories) = profiles.decompose(g)
         var w = tables.subgroupShare[subgroup]
@@ -105,17 +105,15 @@ final class CohortEngine {
         if w == 0 { continue }
         var age0 = 0.0
         if case .fixed(let x)? = model.population.age[subgroup] { age0 = x }
-        trace(arm: a, profile: g, subgroup: subgroup, age: age0, scale: Double(N) * w)
+        trace(arm: a, profile: g, subgroup: subgroup, age: age0, scale: Double(N) * w, group: group)
       }
     }
     writeMetrics(into: row)
     if let details { detail.write(into: details) }
   }
 
-  /// The expected group process of arm a in this run (see ``GroupProcess``), with the
-  /// groups' shared costs added to the arm's sums.
-  private var groupExpectation: GroupProcess.Expectation?
-
+  /// The expected group process of arm a in this run (see ``GroupProcess``); adds the
+  /// groups' shared costs to the arm's sums.
   private func groupProcess(arm a: Int, spec: CompiledModel.GroupSpec) -> GroupProcess.Expectation {
     let row = model.rows[a][spec.member]
     let stay = (0..<T).map { t in tables.probability[row.base + row.strides.entry(cycle: t, age: 0, duration: 0, profile: 0) * S + spec.member] }
@@ -147,7 +145,7 @@ final class CohortEngine {
     return keys.ageKey(years: years)
   }
 
-  private func trace(arm a: Int, profile g: Int, subgroup: Int, age age0: Double, scale: Double) {
+  private func trace(arm a: Int, profile g: Int, subgroup: Int, age age0: Double, scale: Double, group groupExpectation: GroupProcess.Expectation?) {
     let D = model.usesDuration[a] ? self.D : 1
     let usesAge = model.usesAge[a]
     let moveAtBoundary = model.transitionTiming == .nextBoundary
