@@ -37,6 +37,15 @@ final class CohortEngine {
   /// Outputs over time (only while `recording`).
   let detail: RunDetail
   var recording = false
+  /// The service spell of `mbc stress` (``MBCScenario/Scenario/Budget/Service``): in arm
+  /// `serviceArm` (−1: none) the trace also follows the clients who have been in an
+  /// `inService` state at every boundary since the start; `serviceSurvival[t]` is their share
+  /// at boundary t (1 at t = 0: a client holds a place in the admission month).
+  var serviceArm = -1
+  var inService: [Bool] = []
+  let serviceSurvival: UnsafeMutablePointer<Double>  // T+1
+  let alive: UnsafeMutablePointer<Double>  // S·D
+  let aliveNext: UnsafeMutablePointer<Double>  // S·D
 
   /// Why the cohort engine cannot run this scenario (nil when it can).
   static func unsupportedReason(_ model: CompiledModel) -> String? {
@@ -67,10 +76,13 @@ final class CohortEngine {
     current = zeroedBuffer(S * D)
     next = zeroedBuffer(S * D)
     detail = RunDetail(model: model)
+    serviceSurvival = zeroedBuffer(T + 1)
+    alive = zeroedBuffer(S * D)
+    aliveNext = zeroedBuffer(S * D)
   }
 
   deinit {
-    for p in [acc, eventCount, moveCount, current, next] { p.deallocate() }
+    for p in [acc, eventCount, moveCount, current, next, serviceSurvival, alive, aliveNext] { p.deallocate() }
   }
 
   /// Simulates run `run` (parameters drawn as in the individual engine) into `row`, and its
@@ -94,6 +106,7 @@ final class CohortEngine {
     for i in 0..<(A * R) { acc[i] = 0 }
     for i in 0..<(A * E) { eventCount[i] = 0 }
     for i in 0..<(A * S * S) { moveCount[i] = 0 }
+    for t in 0...T { serviceSurvival[t] = 0 }
     let profiles = model.keys.profiles
     let nAttr = max(model.scenario.attributes.count, 1)
     for a in 0..<A {
@@ -163,7 +176,19 @@ final class CohortEngine {
     }
     let sums = acc + a * R
     let recording = self.recording
+    let service = a == serviceArm
+    if service {
+      for i in 0..<(S * self.D) {
+        alive[i] = current[i]
+        aliveNext[i] = 0
+      }
+    }
     for t in 0...T {
+      if service {
+        var share = 0.0
+        for i in 0..<(S * D) { share += alive[i] }
+        serviceSurvival[t] += scale / Double(N) * share
+      }
       let age = usesAge ? ageIndex(age0, t) : 0
       // State rewards at boundary t.
       for s in 0..<S {
@@ -202,6 +227,11 @@ final class CohortEngine {
             }
           }
           let p = tables.probability + row.base + row.strides.entry(cycle: t, age: age, duration: d, profile: g) * S
+          if service, case let still = alive[s * D + d], still > 0 {
+            for k in 0..<S where inService[k] {
+              aliveNext[k == s ? s * D + min(d + 1, D - 1) : k * D] += still * p[k]
+            }
+          }
           for k in 0..<S {
             var flow = m * p[k]
             var j = k
@@ -237,6 +267,12 @@ final class CohortEngine {
       for i in 0..<(S * D) {
         current[i] = next[i]
         next[i] = 0
+      }
+      if service {
+        for i in 0..<(S * D) {
+          alive[i] = aliveNext[i]
+          aliveNext[i] = 0
+        }
       }
     }
     // Once at the start.

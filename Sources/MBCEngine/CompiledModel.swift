@@ -106,6 +106,29 @@ public struct CompiledModel: Sendable {
     var minimum: ExpressionProgram
   }
 
+  /// The expressions of ``Scenario/Budget``, compiled over the run's parameter values.
+  struct BudgetPrograms: Sendable {
+    var rate, trend, fte, caseload, dropout, indexation: ExpressionProgram
+    var startup, fixedPerYear, perFTEYear, perClient, perClientMonth: ExpressionProgram
+    /// [line][year]: the caps as written (the last repeats).
+    var caps: [[ExpressionProgram]]
+
+    init(_ b: Scenario.Budget, _ compile: (ModelExpression) -> ExpressionProgram) {
+      rate = compile(b.inflow.rate)
+      trend = compile(b.inflow.trend)
+      fte = compile(b.capacity.fte)
+      caseload = compile(b.capacity.caseload)
+      dropout = compile(b.waiting.dropout)
+      indexation = compile(b.indexation)
+      startup = compile(b.programme.startup)
+      fixedPerYear = compile(b.programme.fixedPerYear)
+      perFTEYear = compile(b.programme.perFTEYear)
+      perClient = compile(b.programme.perClient)
+      perClientMonth = compile(b.programme.perClientMonth)
+      caps = b.lines.map { $0.caps.map(compile) }
+    }
+  }
+
   // MARK: Tables
 
   /// A table's dimensions, strides and where its entries start.
@@ -147,6 +170,8 @@ public struct CompiledModel: Sendable {
   let groupCycleRewards: [Table], groupCycleContributions: [[Contribution]]
   let groupStartRewards: [Table], groupStartContributions: [[Contribution]]
   let rewardEntries: Int
+  /// The budget model's amounts and rates (``Scenario/Budget``), compiled; nil without `budget:`.
+  let budgetPrograms: BudgetPrograms?
   /// The group clients of an arm take part in, compiled [arm] (nil: no group).
   let groups: [GroupSpec?]
   /// Cost lines' payer shares, evaluated once per run and arm: [line][(payer, program)].
@@ -410,6 +435,7 @@ public struct CompiledModel: Sendable {
     self.startContributions = startC
     groupCycleContributions = groupCycleC
     groupStartContributions = groupStartC
+    budgetPrograms = scenario.budget.map { BudgetPrograms($0, compile) }
     groups = (0..<A).map { a in
       scenario.group(ofArm: a).map { g in
         let group = scenario.groups[g]

@@ -99,6 +99,12 @@ final class RunDetail {
     cyclesByEndOfYear.deallocate()
   }
 
+  /// The undiscounted cost of each cycle of arm `a`, [cycle][payer, total] (P + 1 per cycle),
+  /// as computed by the last ``write(into:)``.
+  func undiscountedCycleCost(arm a: Int) -> UnsafePointer<Double> {
+    UnsafePointer(cycleCost + (A + a) * T * (P + 1))
+  }
+
   func reset() {
     for i in 0..<(A * (T + 1) * S) { occupancy[i] = 0 }
     for i in 0..<(A * (T + 1) * P) { stateCost[i] = 0 }

@@ -148,7 +148,7 @@ public final class CancellationFlag: Sendable {
 }
 
 /// Work distribution and the first error, shared by the workers.
-private final class SharedState: Sendable {
+final class SharedState: Sendable {
   let next = Atomic<Int>(0)
   /// Chunks at or above this index are not started (set by an error in a lower chunk).
   let stopChunk: Atomic<Int>
@@ -179,7 +179,7 @@ private final class SharedState: Sendable {
 }
 
 /// Wraps a value that the workers share but access at disjoint places (rows of the output).
-private struct UnsafeSendable<T>: @unchecked Sendable {
+struct UnsafeSendable<T>: @unchecked Sendable {
   let value: T
   init(_ value: T) { self.value = value }
 }

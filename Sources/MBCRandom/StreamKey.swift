@@ -73,6 +73,16 @@ public struct StreamPurpose: Hashable, Sendable, RawRepresentable {
   /// A client's characteristics (subgroup, attributes, age, start state), drawn once per run.
   public static let attributes = StreamPurpose(rawValue: 2)
 
+  /// The referrals of one month of a budget stress test (`mbc stress`).
+  public static let budgetInflow = StreamPurpose(rawValue: 3)
+
+  /// The drop-outs from a budget stress test's waiting list in one month (one uniform per
+  /// referral month still on the list).
+  public static let budgetWaiting = StreamPurpose(rawValue: 4)
+
+  /// The ends of service in one month of a budget stress test (one uniform per admission month).
+  public static let budgetService = StreamPurpose(rawValue: 5)
+
   /// The stream of the parameter named `name`, drawn once per run.
   public static func parameter(_ name: String) -> StreamPurpose {
     StreamPurpose(rawValue: fnv1a64("parameter:" + name))

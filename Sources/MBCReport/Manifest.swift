@@ -27,6 +27,8 @@ public struct Manifest: Codable, Sendable {
   public var timingsSeconds: [String: Double]
   public var clientCyclesPerSecond: Double
   public var outputs: [String]
+  /// `mbc stress`: the variants compared (the first is "base"); nil for `mbc simulate`.
+  public var variants: [String]?
 
   public struct ScenarioRecord: Codable, Sendable {
     public var path: String
@@ -38,7 +40,7 @@ public struct Manifest: Codable, Sendable {
     case schemaVersion = "schema_version", mbcVersion = "mbc_version", commandLine = "command_line", scenario, seed, runs, clients, subgroup
     case horizonCycles = "horizon_cycles", arms, referenceArm = "reference_arm", payers, threads, engine
     case randomNumbers = "random_numbers", blas, startedAt = "started_at", wallSeconds = "wall_seconds"
-    case timingsSeconds = "timings_seconds", clientCyclesPerSecond = "client_cycles_per_second", outputs
+    case timingsSeconds = "timings_seconds", clientCyclesPerSecond = "client_cycles_per_second", outputs, variants
   }
 
   public init(_ results: ResultSet, outputs: [String]) {
@@ -66,6 +68,35 @@ public struct Manifest: Codable, Sendable {
     let simulate = r.timings.first { $0.phase == "simulate" }?.seconds ?? 0
     clientCyclesPerSecond = simulate > 0 ? Double(r.runs) * Double(r.clientCyclesPerRun) / simulate : 0
     self.outputs = outputs
+  }
+
+  /// The manifest of `mbc stress`: `horizon_cycles` is the stress test's months, `clients` 0
+  /// (clients arrive by the inflow), `engine` the budget engine.
+  public init(stress: StressResults, outputs: [String]) {
+    let r = stress.run
+    let s = stress.scenario
+    schemaVersion = Self.currentSchemaVersion
+    mbcVersion = r.mbcVersion
+    commandLine = r.commandLine
+    scenario = ScenarioRecord(path: r.scenarioPath, name: s.name, sha256: r.scenarioSHA256)
+    seed = String(r.seed)
+    runs = r.runs
+    clients = 0
+    subgroup = nil
+    horizonCycles = stress.budget.months
+    arms = s.arms.map(\.name)
+    referenceArm = s.arms[s.referenceArm].name
+    payers = s.payers.map(\.name)
+    threads = r.threads
+    engine = r.engine
+    randomNumbers = "xoshiro256++ streams keyed by (seed, run, month, purpose) via SplitMix64 hashing"
+    blas = r.blasConfiguration
+    startedAt = r.startedAt
+    wallSeconds = r.totalSeconds
+    timingsSeconds = Dictionary(r.timings.map { ($0.phase, $0.seconds) }, uniquingKeysWith: +)
+    clientCyclesPerSecond = 0
+    self.outputs = outputs
+    variants = stress.layout.variants
   }
 
   /// Pretty-printed JSON with sorted keys (stable diffs).

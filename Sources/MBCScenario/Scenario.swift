@@ -59,6 +59,8 @@ public struct Scenario: Sendable {
   public var effects: [Effect] = []
   /// Groups of clients that form together and share costs (support circles), by arm.
   public var groups: [Group] = []
+  /// The open-cohort budget model of `mbc stress` (nil when the file has no `budget:`).
+  public var budget: Budget?
   /// Lookup tables used by `lookup(table, x)` in expressions.
   public var tables: [LookupTable] = []
   /// Where each table's numbers came from, by table name.

@@ -29,6 +29,8 @@ final class ScenarioBuilder {
   var cycleLength = 1.0 / 12
   /// The document's root, where errors about missing top-level keys point.
   var rootNode: Node?
+  /// The `budget` key, where errors about missing budget keys point.
+  var budgetNode: Node?
 
   init(walker: YAMLWalker, file: String) {
     self.walker = walker
@@ -84,11 +86,12 @@ final class ScenarioBuilder {
     let effects = readEffects(section("effects"), defaultDiscount: discount?.effects ?? 0, defaultTiming: costTiming)
     let correlations = readCorrelations(section("correlations"), parameters: parameters)
     let analysis = readAnalysis(section("analysis"), parameters: parameters, effects: effects, events: events)
+    let budget = readBudget(section("budget"), arms: arms, referenceArm: referenceArm, priceYear: priceYear, groups: groups)
 
     if costTiming == .simpson || effects.contains(where: { $0.timing == .simpson }), let h = horizon, h % 2 != 0 {
       walker.error(section("timing")?.value ?? root, ["timing"], "Simpson's rule needs an even number of cycles; the horizon is \(h)")
     }
-    checkUnusedParameters(parameters: parameters, arms: arms, events: events, costs: costs, effects: effects, clients: clients, groups: groups)
+    checkUnusedParameters(parameters: parameters, arms: arms, events: events, costs: costs, effects: effects, clients: clients, groups: groups, budget: budget)
 
     guard !walker.hasErrors, let horizon, let count = clients.count, let discount else { return nil }
     var scenario = Scenario(
@@ -110,6 +113,7 @@ final class ScenarioBuilder {
     scenario.correlations = correlations
     scenario.analysis = analysis
     scenario.groups = groups
+    scenario.budget = budget
     return scenario
   }
 
@@ -603,7 +607,7 @@ final class ScenarioBuilder {
 
   func checkUnusedParameters(
     parameters: [Scenario.Parameter], arms: [Scenario.Arm], events: [Scenario.Event], costs: [Scenario.CostLine],
-    effects: [Scenario.Effect], clients: ClientsSpec, groups: [Scenario.Group]
+    effects: [Scenario.Effect], clients: ClientsSpec, groups: [Scenario.Group], budget: Scenario.Budget?
   ) {
     var used = Set<String>()
     func use(_ e: ModelExpression) { for (n, _) in e.references { used.insert(n) } }
@@ -621,6 +625,12 @@ final class ScenarioBuilder {
     for g in groups {
       use(g.size)
       use(g.minimum)
+    }
+    if let b = budget {
+      for x in [b.inflow.rate, b.inflow.trend, b.capacity.fte, b.capacity.caseload, b.waiting.dropout, b.indexation] { use(x) }
+      let p = b.programme
+      for x in [p.startup, p.fixedPerYear, p.perFTEYear, p.perClient, p.perClientMonth] { use(x) }
+      for l in b.lines { for x in l.caps { use(x) } }
     }
     for a in clients.attributes { for x in a.shares { use(x) } }
     for (_, x) in clients.start { use(x) }

@@ -83,6 +83,17 @@ final class YAMLWalker {
     diagnostics.append(.init(.warning, at: location, keyPath: path.rendered, message: message))
   }
 
+  /// Runs `body`, dropping the warnings it adds (errors are kept): for numbers whose source
+  /// is given next to them.
+  func withoutWarnings<T>(_ body: () -> T) -> T {
+    let before = diagnostics.count
+    let result = body()
+    let added = diagnostics[before...].filter { $0.severity == .error }
+    diagnostics.removeSubrange(before...)
+    diagnostics.append(contentsOf: added)
+    return result
+  }
+
   // MARK: - Shapes
 
   static func kind(_ node: Node) -> String {
