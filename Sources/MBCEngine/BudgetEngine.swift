@@ -43,13 +43,16 @@ final class BudgetEngine {
   let P: Int, M: Int, W: Int
 
   // Per-run streams, [payer][month] (per client, price year), and the service survival.
-  private var usual: [Double], intervention: [Double], stay: [Double]
-  private var metricRow: [Double], detailRow: [Double]
+  // (Pointers, not arrays: no exclusivity checks in the month loop.)
+  private let usual: UnsafeMutablePointer<Double>, intervention: UnsafeMutablePointer<Double>, stay: UnsafeMutablePointer<Double>
+  private let metricRow: UnsafeMutablePointer<Double>, detailRow: UnsafeMutablePointer<Double>
   // Queue scratch per variant.
-  private var referrals: [Int], notAdmitted: [Int], waiting: [Int], admissions: [Int], inService: [Int], dropped: [Int]
+  private let referrals: UnsafeMutablePointer<Int>, notAdmitted: UnsafeMutablePointer<Int>, waiting: UnsafeMutablePointer<Int>
+  private let admissions: UnsafeMutablePointer<Int>, inService: UnsafeMutablePointer<Int>, dropped: UnsafeMutablePointer<Int>
   /// [admission month][wait]: admissions by months waited.
-  private var admittedByWait: [Int]
-  private var care: [Double], without: [Double]
+  private let admittedByWait: UnsafeMutablePointer<Int>
+  private let care: UnsafeMutablePointer<Double>, without: UnsafeMutablePointer<Double>
+  private let cumulative: UnsafeMutablePointer<Double>, lastNotPositive: UnsafeMutablePointer<Int>
 
   init(stress: StressModel, seed: UInt64) {
     self.stress = stress
@@ -64,20 +67,32 @@ final class BudgetEngine {
     W = stress.budget.waiting.maxMonths
     cohort.serviceArm = stress.budget.arm
     cohort.inService = (0..<model.stateCount).map { stress.budget.service.states.contains($0) }
-    usual = .init(repeating: 0, count: P * M)
-    intervention = .init(repeating: 0, count: P * M)
-    stay = .init(repeating: 0, count: M + 1)
-    metricRow = .init(repeating: 0, count: model.layout.count)
-    detailRow = .init(repeating: 0, count: max(1, cohort.detail.layout.count))
-    referrals = .init(repeating: 0, count: M)
-    notAdmitted = .init(repeating: 0, count: M)
-    waiting = .init(repeating: 0, count: M)
-    admissions = .init(repeating: 0, count: M)
-    inService = .init(repeating: 0, count: M)
-    dropped = .init(repeating: 0, count: M)
-    admittedByWait = .init(repeating: 0, count: M * (W + 1))
-    care = .init(repeating: 0, count: P)
-    without = .init(repeating: 0, count: P)
+    usual = zeroedBuffer(P * M)
+    intervention = zeroedBuffer(P * M)
+    stay = zeroedBuffer(M + 1)
+    metricRow = zeroedBuffer(model.layout.count)
+    detailRow = zeroedBuffer(cohort.detail.layout.count)
+    func counts(_ n: Int) -> UnsafeMutablePointer<Int> {
+      let p = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))
+      p.initialize(repeating: 0, count: max(n, 1))
+      return p
+    }
+    referrals = counts(M)
+    notAdmitted = counts(M)
+    waiting = counts(M)
+    admissions = counts(M)
+    inService = counts(M)
+    dropped = counts(M)
+    admittedByWait = counts(M * (W + 1))
+    care = zeroedBuffer(P)
+    without = zeroedBuffer(P)
+    cumulative = zeroedBuffer(P + 1)
+    lastNotPositive = counts(P + 1)
+  }
+
+  deinit {
+    for p in [usual, intervention, stay, metricRow, detailRow, care, without, cumulative] { p.deallocate() }
+    for p in [referrals, notAdmitted, waiting, admissions, inService, dropped, admittedByWait, lastNotPositive] { p.deallocate() }
   }
 
   /// The run's values of the budget's expressions.
@@ -99,11 +114,7 @@ final class BudgetEngine {
 
   /// U, I and S for the run's parameters (cohort engine, undiscounted, per client).
   private func streams(run: Int) throws(SimulationError) {
-    try metricRow.withUnsafeMutableBufferPointer { m throws(SimulationError) in
-      try detailRow.withUnsafeMutableBufferPointer { d throws(SimulationError) in
-        try cohort.compute(run: run, into: m.baseAddress!, details: d.baseAddress!)
-      }
-    }
+    try cohort.compute(run: run, into: metricRow, details: detailRow)
     let n = Double(model.clients)
     let ref = cohort.detail.undiscountedCycleCost(arm: model.scenario.referenceArm)
     let arm = cohort.detail.undiscountedCycleCost(arm: budget.arm)
@@ -173,8 +184,14 @@ final class BudgetEngine {
     for i in 0..<(M * (W + 1)) { admittedByWait[i] = 0 }
     // Zero the variant's block.
     for i in 0..<layout.block { row[v * layout.block + i] = 0 }
-    var cumulative = [Double](repeating: 0, count: P + 1)
-    var lastNotPositive = [Int](repeating: -1, count: P + 1)
+    let usual = self.usual, intervention = self.intervention, stay = self.stay
+    let referrals = self.referrals, notAdmitted = self.notAdmitted, waiting = self.waiting, admissions = self.admissions
+    let inService = self.inService, dropped = self.dropped, admittedByWait = self.admittedByWait
+    let care = self.care, without = self.without, cumulative = self.cumulative, lastNotPositive = self.lastNotPositive
+    for p in 0...P {
+      cumulative[p] = 0
+      lastNotPositive[p] = -1
+    }
     let runKey = UInt64(run)
 
     for m in 0..<M {
@@ -199,7 +216,8 @@ final class BudgetEngine {
       }
       // Ends of service.
       var service = StreamKey(seed: seed, run: runKey, client: UInt64(m), purpose: .budgetService).makeGenerator()
-      for k in 1...max(1, m) where m - k >= 0 {
+      // (Cohorts admitted max_months or more ago were emptied when they reached it.)
+      for k in stride(from: 1, through: min(m, maxService), by: 1) {
         let u = service.nextDouble()
         let a = m - k
         let n = inService[a]
@@ -287,30 +305,27 @@ final class BudgetEngine {
         care[p] = 0
         without[p] = 0
       }
-      usual.withUnsafeBufferPointer { U in
-        intervention.withUnsafeBufferPointer { I in
-          for a in 0...m where admissions[a] > 0 {
-            let n = Double(admissions[a])
-            for p in 0..<P { care[p] += n * I[p * M + m - a] }
-          }
-          for j in 0...m where referrals[j] > 0 {
-            let all = Double(referrals[j]), not = Double(notAdmitted[j])
-            for p in 0..<P {
-              let u = U[p * M + m - j]
-              care[p] += not * u
-              without[p] += all * u
-            }
-          }
-          if m >= stopMonth && !finish {
-            // Clients in service at the stop follow usual care again.
-            for a in 0..<stopMonth where dropped[a] > 0 {
-              let share = Double(dropped[a]) / Double(admissions[a])
-              for p in 0..<P { care[p] -= Double(dropped[a]) * I[p * M + m - a] }
-              for w in 0...W where admittedByWait[a * (W + 1) + w] > 0 {
-                let n = share * Double(admittedByWait[a * (W + 1) + w])
-                for p in 0..<P { care[p] += n * U[p * M + m - a + w] }
-              }
-            }
+      let U = usual, I = intervention
+      for a in 0...m where admissions[a] > 0 {
+        let n = Double(admissions[a])
+        for p in 0..<P { care[p] += n * I[p * M + m - a] }
+      }
+      for j in 0...m where referrals[j] > 0 {
+        let all = Double(referrals[j]), not = Double(notAdmitted[j])
+        for p in 0..<P {
+          let u = U[p * M + m - j]
+          care[p] += not * u
+          without[p] += all * u
+        }
+      }
+      if m >= stopMonth && !finish {
+        // Clients in service at the stop follow usual care again.
+        for a in 0..<stopMonth where dropped[a] > 0 {
+          let share = Double(dropped[a]) / Double(admissions[a])
+          for p in 0..<P { care[p] -= Double(dropped[a]) * I[p * M + m - a] }
+          for w in 0...W where admittedByWait[a * (W + 1) + w] > 0 {
+            let n = share * Double(admittedByWait[a * (W + 1) + w])
+            for p in 0..<P { care[p] += n * U[p * M + m - a + w] }
           }
         }
       }
