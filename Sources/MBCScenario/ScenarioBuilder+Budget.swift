@@ -59,7 +59,9 @@ extension ScenarioBuilder {
       let rate = budgetExpression(section, "rate", what: "new referrals per month (the Poisson mean)", key: "inflow.rate", sources: &sources)
       var seasonality = [Double](repeating: 1, count: 12)
       if let f = walker.entry(section.fields, "seasonality") {
-        let (node, path, provenance) = sourcedValue(f.value, f.path)
+        let (node, path, own) = sourcedValue(f.value, f.path)
+        let shared = readProvenance(section.fields)
+        let provenance = own ?? (shared.isDocumented ? shared : nil)
         sources["inflow.seasonality"] = provenance
         warnUnsourced(provenance, node: node, path: path, what: "budget.inflow.seasonality")
         let items = walker.sequence(node, path) ?? []

@@ -36,6 +36,11 @@ struct DocumentationTests {
     keys.formUnion(ScenarioBuilder.effectLineKeys)
     keys.formUnion(ScenarioBuilder.clientKeys)
     keys.formUnion(ScenarioBuilder.analysisKeys)
+    keys.formUnion(ScenarioBuilder.budgetKeys)
+    keys.formUnion(ScenarioBuilder.variantKeys)
+    keys.formUnion(["rate", "seasonality", "trend", "fte", "caseload", "ramp_up_months", "dropout", "max_months", "states", "payer",
+                    "startup", "fixed_per_year", "per_fte_year", "per_client", "per_client_month", "covers", "cap", "percent",
+                    "from_month", "applies_to", "after_month", "in_care"])  // inside budget:
     keys.formUnion(["per_year", "years", "parameter", "step"])  // population, break_even, wtp_grid
     // Keys read inline: arms, events, tables, correlations, subgroups, discount, timing weights,
     // price index, effects, states.
