@@ -44,8 +44,9 @@ extension ScenarioBuilder {
 
     let startYear: Int
     if let f = walker.entry(fields, "start_year") {
-      let v = walker.integer(f.value, f.path, what: "a calendar year such as 2026") ?? 2026
-      if !(1900...2200).contains(v) { walker.error(f.value, f.path, "start_year must be a calendar year between 1900 and 2200, found \(v)") }
+      let (node, path, _) = sourcedValue(f.value, f.path)
+      let v = walker.integer(node, path, what: "a calendar year such as 2026") ?? 2026
+      if !(1900...2200).contains(v) { walker.error(node, path, "start_year must be a calendar year between 1900 and 2200, found \(v)") }
       startYear = v
     } else {
       startYear = priceYear ?? 1
