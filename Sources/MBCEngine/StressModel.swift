@@ -40,5 +40,6 @@ public struct StressModel: Sendable {
 /// Why a scenario cannot be stress-tested.
 public struct StressModelError: Error, CustomStringConvertible, Sendable {
   public var message: String
+  public init(message: String) { self.message = message }
   public var description: String { message }
 }

@@ -11,60 +11,247 @@ import MBCScenario
 /// data-variant=… data-payer_or_line=… data-year=… data-stat=… data-value=…>` with the exact
 /// text of that cell of `summary.csv`, so that a test can check the page against the file.
 public enum StressReport {
-  public static func render(_ r: StressResults, tables: StressReportTables, locale: ReportLocale = .international) -> String {
-    let s = r.scenario
-    let b = r.budget
+  /// Renders the page from the output tables of `mbc stress` (as written, or read back by
+  /// `mbc report`), the scenario (labels, sources) and the run's description.
+  public static func render(_ d: StressReportData, locale: ReportLocale = .international) -> String {
+    let s = d.scenario
+    let b = d.budget
     let f = StressFormat(currency: s.currency, locale: locale)
     var body = ""
     let lastYear = b.startYear + b.years - 1
     body += "<h1>\(esc(s.name)): budget stress test \(b.startYear)–\(lastYear)</h1>\n"
     if !s.description.isEmpty { body += "<p class=\"lead\">\(esc(s.description))</p>\n" }
-    body += "<p class=\"meta\">\(f.count(Double(r.run.runs))) simulated futures of \(b.years) years, month by month: referrals arrive, wait for one of the places of \(esc(s.arms[b.arm].label)), are served, and their costs follow the scenario's model. Amounts are nominal (\(s.currency), indexed, not discounted). Seed \(r.run.seed).</p>\n"
+    body += "<p class=\"meta\">\(f.count(Double(d.run.runs))) simulated futures of \(b.years) years, month by month: referrals arrive, wait for one of the places of \(esc(s.arms[b.arm].label)), are served, and their costs follow the scenario's model. Amounts are nominal (\(s.currency), indexed, not discounted). Seed \(d.run.seed).</p>\n"
 
     // Headline.
     body += "<h2>Will the budget hold, and who gains?</h2>\n<div class=\"key\">\n"
-    let capped = b.lines.enumerated().filter { !$0.element.caps.isEmpty }
-    for (l, line) in capped {
+    for line in b.lines where !line.caps.isEmpty {
       var worst = (year: 0, p: -1.0)
       for y in 0..<b.years {
-        let p = StressTables.lineYear(r, variant: 0, line: l, year: y).pOverspend
+        let p = d.budgetRow("base", line.name, y).number("p_overspend")
         if p > worst.p { worst = (y, p) }
       }
       let year2 = min(1, b.years - 1)
       body += "<p>Budget line <b>\(esc(line.label))</b> (\(esc(s.payers[line.payer].label))): the chance that it overspends in \(b.startYear + year2) is "
-      body += num(r, "overspend", 0, line.name, year2, "mean", tables.summary, format: { f.percent($0) })
+      body += num(d, "overspend", "base", line.name, year2, "mean") { f.percent($0) }
       body += "; the riskiest year is \(b.startYear + worst.year), with "
-      body += num(r, "overspend", 0, line.name, worst.year, "mean", tables.summary, format: { f.percent($0) })
+      body += num(d, "overspend", "base", line.name, worst.year, "mean") { f.percent($0) }
       body += ".</p>\n"
     }
     var best = (payer: 0, mean: -Double.infinity)
-    for p in 0..<r.layout.payers {
-      let x = StressStat(r.matrix.column(r.layout.total(variant: 0, payer: p)))
-      if x.mean > best.mean { best = (p, x.mean) }
+    for p in 0..<s.payers.count {
+      let m = d.summaryRow("net_saving", "base", s.payers[p].name, nil).number("mean")
+      if m > best.mean { best = (p, m) }
     }
-    body += "<p>Over \(b.years) years all payers together "
-    let total = StressStat(r.matrix.column(r.layout.total(variant: 0, payer: r.layout.payers)))
-    body += total.mean >= 0 ? "save " : "pay "
-    body += num(r, "net_saving", 0, "total", nil, "mean", tables.summary, format: { f.money(abs($0)) })
-    body += total.mean >= 0 ? "" : " more"
-    body += " (95% interval " + num(r, "net_saving", 0, "total", nil, "p2_5", tables.summary, format: { f.money($0) }) + " to "
-    body += num(r, "net_saving", 0, "total", nil, "p97_5", tables.summary, format: { f.money($0) }) + "). "
-    body += "\(esc(s.payers[best.payer].label)) gains most: " + num(r, "net_saving", 0, r.payerNames[best.payer], nil, "mean", tables.summary, format: { f.money($0) })
+    let total = d.summaryRow("net_saving", "base", "total", nil).number("mean")
+    body += "<p>Over \(b.years) years all payers together \(total >= 0 ? "save " : "pay ")"
+    body += num(d, "net_saving", "base", "total", nil, "mean") { f.money(abs($0)) }
+    body += total >= 0 ? "" : " more"
+    body += " (95% interval " + num(d, "net_saving", "base", "total", nil, "p2_5") { f.money($0) } + " to "
+    body += num(d, "net_saving", "base", "total", nil, "p97_5") { f.money($0) } + "). "
+    body += "\(esc(s.payers[best.payer].label)) gains most: " + num(d, "net_saving", "base", s.payers[best.payer].name, nil, "mean") { f.money($0) }
     body += ". \(esc(s.payers[b.programme.payer].label)), which funds the programme, "
-    body += num(r, "net_saving", 0, r.payerNames[b.programme.payer], nil, "mean", tables.summary, format: { f.signedSaving($0) }) + ".</p>\n"
-    body += "<p>On average " + num(r, "admitted", 0, "clients", nil, "mean", tables.summary, format: { f.count($0) }) + " of "
-    body += num(r, "referrals", 0, "clients", nil, "mean", tables.summary, format: { f.count($0) }) + " referred clients are admitted; "
-    body += num(r, "turned_away", 0, "clients", nil, "mean", tables.summary, format: { f.count($0) }) + " are turned away after waiting \(b.waiting.maxMonths) months or after a funding stop.</p>\n"
+    body += num(d, "net_saving", "base", s.payers[b.programme.payer].name, nil, "mean") { f.signedSaving($0) } + ".</p>\n"
+    body += "<p>On average " + num(d, "admitted", "base", "clients", nil, "mean") { f.count($0) } + " of "
+    body += num(d, "referrals", "base", "clients", nil, "mean") { f.count($0) } + " referred clients are admitted; "
+    body += num(d, "turned_away", "base", "clients", nil, "mean") { f.count($0) } + " are turned away after waiting \(b.waiting.maxMonths) months or after a funding stop.</p>\n"
     body += "</div>\n"
 
-    body += budgetSection(r, f)
-    body += payerSection(r, f, variant: 0)
-    body += queueSection(r, f)
-    body += variantSection(r, f)
-    body += inputsSection(r, f)
-    body += "<p class=\"meta\">mbc \(esc(r.run.mbcVersion)) · scenario \(esc(r.run.scenarioPath)) (SHA-256 \(r.run.scenarioSHA256.prefix(16))…) · seed \(r.run.seed) · \(r.run.runs) runs · \(r.run.threads) threads · started \(esc(r.run.startedAt)). Within a run the clients' costs are the expected costs given the run's parameters and flows (cohort engine): the spread shows the uncertainty of the inputs, the referrals and the waiting list, not the chance variation between individual clients.</p>\n"
+    body += budgetSection(d, f)
+    body += payerSection(d, f)
+    body += queueSection(d, f)
+    body += variantSection(d, f)
+    body += inputsSection(d, f)
+    body += "<p class=\"meta\">mbc \(esc(d.run.mbcVersion)) · scenario \(esc(d.run.scenarioPath)) (SHA-256 \(d.run.scenarioSHA256.prefix(16))…) · seed \(d.run.seed) · \(d.run.runs) runs · \(d.run.threads) threads · started \(esc(d.run.startedAt)). Within a run the clients' costs are the expected costs given the run's parameters and flows (cohort engine): the spread shows the uncertainty of the inputs, the referrals and the waiting list, not the chance variation between individual clients.</p>\n"
     return page(title: "\(s.name) — budget stress test", body: body, locale: locale)
   }
+
+  // MARK: - Sections
+
+  static func budgetSection(_ d: StressReportData, _ f: StressFormat) -> String {
+    let b = d.budget
+    guard !b.lines.isEmpty else { return "" }
+    var out = "<h2>Budget lines per year</h2>\n"
+    let years = (0..<b.years).map { String(b.startYear + $0) }
+    for line in b.lines {
+      out += "<h3>\(esc(line.label)) <span class=\"meta\">(\(esc(d.scenario.payers[line.payer].label)), \(line.covers.rawValue))</span></h3>\n"
+      var q: [[Double]] = Array(repeating: [], count: 7)
+      out += "<table>\n<tr><th>Year</th><th>Cap</th><th>Spending (mean)</th><th>90% interval</th><th>P(overspend)</th><th>Overspend if it overspends</th></tr>\n"
+      for y in 0..<b.years {
+        let x = d.budgetRow("base", line.name, y)
+        let values = ["spend_mean", "spend_p5", "spend_p25", "spend_p50", "spend_p75", "spend_p95", "cap"].map { x.number($0) }
+        for (k, v) in values.enumerated() { q[k].append(v) }
+        let p = x.number("p_overspend"), excess = x.number("overspend_mean_given_overspend"), cap = values[6]
+        let cls = p > 0.2 ? " class=\"risk\"" : ""
+        out += "<tr\(cls)><td>\(b.startYear + y)</td><td class=\"n\">\(cap.isNaN ? "—" : f.money(cap))</td><td class=\"n\">\(f.money(values[0]))</td><td class=\"n\">\(f.money(values[1])) to \(f.money(values[5]))</td><td class=\"n\">\(p.isNaN ? "no cap" : f.percent(p))</td><td class=\"n\">\(excess.isNaN ? "—" : f.money(excess))</td></tr>\n"
+      }
+      out += "</table>\n"
+      var series = [SVGChart.FanSeries(name: "Spending", mean: q[0], p5: q[1], p25: q[2], p50: q[3], p75: q[4], p95: q[5])]
+      if !line.caps.isEmpty { series.append(.init(name: "Cap", median: q[6], bands: [], colour: 1)) }
+      out += SVGChart.fan(chart: "budget-\(line.name)", title: "Spending on \(line.label) per year", xLabels: years, series: series,
+                          xTitle: "year", yTitle: d.scenario.currency, yFormat: { f.money($0) })
+    }
+    out += "<p class=\"note\">Bands: 5–95% and 25–75% of the simulated futures; line: median; dashed: mean. P(overspend): the share of futures in which the year's spending exceeds the cap.</p>\n"
+    return out
+  }
+
+  static func payerSection(_ d: StressReportData, _ f: StressFormat) -> String {
+    let b = d.budget
+    let payers = d.scenario.payers.map { ($0.name, $0.label) } + [("total", "All payers")]
+    var out = "<h2>Who pays, who saves</h2>\n<table>\n<tr><th>Payer</th><th>Net saving over \(b.years) years (mean)</th><th>95% interval</th><th>P(saves)</th><th>Paid back by \(b.startYear + b.years - 1)</th><th>Payback year (median)</th></tr>\n"
+    for (i, payer) in payers.enumerated() {
+      let x = d.summaryRow("net_saving", "base", payer.0, nil)
+      var paid = 0.0
+      var median: Int?
+      for y in 0..<b.years {
+        paid = d.paybackRow("base", payer.0, y).number("p_paid_back_by_end_of_year")
+        if median == nil && paid >= 0.5 { median = b.startYear + y }
+      }
+      out += "<tr\(i == payers.count - 1 ? " class=\"total\"" : "")><td>\(esc(payer.1))</td><td class=\"n\">\(f.money(x.number("mean")))</td><td class=\"n\">\(f.money(x.number("p2_5"))) to \(f.money(x.number("p97_5")))</td><td class=\"n\">\(f.percent(x.number("p_positive")))</td><td class=\"n\">\(f.percent(paid))</td><td class=\"n\">\(median.map(String.init) ?? "not within \(b.years) years")</td></tr>\n"
+    }
+    out += "</table>\n<p class=\"note\">Net saving = cost without the programme − cost with it (care for every referred client, plus the programme); positive means the payer saves. Payback: the year in which the cumulative net saving turns positive for good (the median over the futures, counting those that never pay back as later than any year).</p>\n"
+    let years = (0..<b.years).map { String(b.startYear + $0) }
+    var series: [SVGChart.FanSeries] = []
+    for payer in [payers[b.programme.payer], payers[payers.count - 1]] {
+      var q: [[Double]] = Array(repeating: [], count: 6)
+      for y in 0..<b.years {
+        let x = d.cashRow("base", payer.0, "cumulative_net_saving", y)
+        for (k, c) in ["mean", "p5", "p25", "p50", "p75", "p95"].enumerated() { q[k].append(x.number(c)) }
+      }
+      series.append(.init(name: payer.1, mean: q[0], p5: q[1], p25: q[2], p50: q[3], p75: q[4], p95: q[5]))
+    }
+    series.append(.init(name: "Break-even", median: years.map { _ in 0 }, bands: [], colour: 6))
+    out += SVGChart.fan(chart: "cumulative-net-saving", title: "Cumulative net saving (positive: the payer has saved)", xLabels: years,
+                        series: series, xTitle: "year", yTitle: d.scenario.currency, yFormat: { f.money($0) })
+    return out
+  }
+
+  static func queueSection(_ d: StressReportData, _ f: StressFormat) -> String {
+    let b = d.budget
+    var out = "<h2>Referrals, places and the waiting list</h2>\n"
+    let labels = (0..<b.months).map { m in m % 12 == 0 ? String(b.startYear + m / 12) : "" }
+    var series: [SVGChart.FanSeries] = []
+    for (measure, name) in [("waiting", "Waiting list"), ("in_service", "In service")] {
+      var q: [[Double]] = Array(repeating: [], count: 6)
+      for m in 0..<b.months {
+        let x = d.queueRow("base", measure, m)
+        for (k, c) in ["mean", "p5", "p25", "p50", "p75", "p95"].enumerated() { q[k].append(x.number(c)) }
+      }
+      series.append(.init(name: name, mean: q[0], p5: q[1], p25: q[2], p50: q[3], p75: q[4], p95: q[5]))
+    }
+    series.append(.init(name: "Places", median: (0..<b.months).map { d.queueRow("base", "capacity", $0).number("mean") }, bands: [], colour: 6))
+    out += SVGChart.fan(chart: "waiting-list", title: "Clients waiting and in service, per month", xLabels: labels, series: series,
+                        xTitle: "month", yTitle: "clients", yFormat: { f.count($0) })
+    out += "<table>\n<tr><th>Year</th><th>Referrals</th><th>Admitted</th><th>Left the list</th><th>Turned away</th><th>Waiting list at year end</th><th>Mean wait of admissions (months)</th></tr>\n"
+    for y in 0..<b.years {
+      let values = StressLayout.yearlyMeasures.map { d.clientsRow("base", $0, y).number("mean") }
+      let end = d.queueRow("base", "waiting", 12 * y + 11).number("mean")
+      let waits = (0..<12).map { d.queueRow("base", "waiting_time", 12 * y + $0).number("mean") }.filter(\.isFinite)
+      let wait = waits.isEmpty ? "—" : f.decimal(waits.reduce(0, +) / Double(waits.count), digits: 1)
+      out += "<tr><td>\(b.startYear + y)</td>" + values.map { "<td class=\"n\">\(f.count($0))</td>" }.joined() + "<td class=\"n\">\(f.count(end))</td><td class=\"n\">\(wait)</td></tr>\n"
+    }
+    out += "</table>\n<p class=\"note\">Means over the simulated futures. A client waits at most \(b.waiting.maxMonths) months; places = FTE × caseload\(b.capacity.rampUpMonths > 0 ? ", growing over the first \(b.capacity.rampUpMonths) months" : "").</p>\n"
+    return out
+  }
+
+  static func variantSection(_ d: StressReportData, _ f: StressFormat) -> String {
+    let b = d.budget
+    guard !b.variants.isEmpty else { return "" }
+    let variants = ["base"] + b.variants.map(\.name)
+    let labels = ["Base case"] + b.variants.map(\.label)
+    let programmePayer = d.scenario.payers[b.programme.payer]
+    var out = "<h2>Shocks and policies side by side</h2>\n<table>\n<tr><th>Variant</th>"
+    let capped = b.lines.filter { !$0.caps.isEmpty }
+    for line in capped { out += "<th>Highest P(overspend): \(esc(line.label))</th>" }
+    out += "<th>Net saving, \(esc(programmePayer.label))</th><th>Net saving, all payers</th><th>Difference from the base case, all payers (90% interval)</th><th>Admitted</th><th>Turned away</th></tr>\n"
+    for (v, name) in variants.enumerated() {
+      out += "<tr><td>\(esc(labels[v]))</td>"
+      for line in capped {
+        let risks = (0..<b.years).map { d.budgetRow(name, line.name, $0).number("p_overspend") }
+        let worst = risks.indices.max { risks[$0] < risks[$1] } ?? 0
+        out += "<td class=\"n\">\(f.percent(risks[worst])) (\(b.startYear + worst))</td>"
+      }
+      let own = d.summaryRow("net_saving", name, programmePayer.name, nil).number("mean")
+      let all = d.summaryRow("net_saving", name, "total", nil).number("mean")
+      var difference = "—"
+      if v > 0 {
+        let x = d.differenceRow(name, "total")
+        difference = "\(f.money(x.number("mean"))) (\(f.money(x.number("p5"))) to \(f.money(x.number("p95"))))"
+      }
+      let admitted = d.summaryRow("admitted", name, "clients", nil).number("mean")
+      let away = d.summaryRow("turned_away", name, "clients", nil).number("mean")
+      out += "<td class=\"n\">\(f.money(own))</td><td class=\"n\">\(f.money(all))</td><td class=\"n\">\(difference)</td><td class=\"n\">\(f.count(admitted))</td><td class=\"n\">\(f.count(away))</td></tr>\n"
+    }
+    out += "</table>\n<p class=\"note\">Every variant uses the same parameter draws and random numbers as the base case, so the differences are not blurred by chance. Details per year: stress-differences.csv.</p>\n"
+    for variant in b.variants {
+      var what: [String] = []
+      if let s = variant.surge { what.append("referrals \(s.percent >= 0 ? "+" : "")\(f.decimal(s.percent, digits: 1))% from \(f.month(s.fromMonth, startYear: b.startYear))") }
+      if let p = variant.priceRise { what.append("\(p.programmeOnly ? "programme" : "all") prices \(p.percent >= 0 ? "+" : "")\(f.decimal(p.percent, digits: 1))% from \(f.month(p.fromMonth, startYear: b.startYear))") }
+      if let s = variant.fundingStop { what.append("no admissions from \(f.month(s.afterMonth, startYear: b.startYear)); clients in service \(s.finish ? "finish their service" : "go back to usual care")") }
+      if let m = variant.rampUpMonths { what.append("ramp-up over \(m) months") }
+      out += "<p class=\"note\"><b>\(esc(variant.label))</b>: \(what.joined(separator: "; ")).</p>\n"
+    }
+    return out
+  }
+
+  static func inputsSection(_ d: StressReportData, _ f: StressFormat) -> String {
+    let b = d.budget
+    var out = "<h2>The budget's inputs and their sources</h2>\n<table>\n<tr><th>Input</th><th>As written</th><th>Source or assumption</th></tr>\n"
+    let rows: [(String, String, ModelExpression)] = [
+      ("inflow.rate", "Referrals per month", b.inflow.rate), ("inflow.trend", "Growth of referrals per year", b.inflow.trend),
+      ("capacity.fte", "FTE", b.capacity.fte), ("capacity.caseload", "Clients per FTE", b.capacity.caseload),
+      ("waiting.dropout", "Monthly drop-out from the waiting list", b.waiting.dropout),
+      ("programme.startup", "Start-up cost", b.programme.startup), ("programme.fixed_per_year", "Fixed cost per year", b.programme.fixedPerYear),
+      ("programme.per_fte_year", "Cost per FTE-year", b.programme.perFTEYear), ("programme.per_client", "Cost per admission", b.programme.perClient),
+      ("programme.per_client_month", "Cost per client-month", b.programme.perClientMonth), ("indexation", "Price indexation per year", b.indexation),
+    ]
+    let parameters = Dictionary(d.scenario.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    func describe(_ p: Provenance?) -> String? {
+      p.flatMap { p in p.source.map { "Source: \(esc($0))" } ?? p.assumption.map { "<span class=\"assumption\">Assumption: \(esc($0))</span>" } }
+    }
+    for (key, label, x) in rows {
+      var source = describe(b.sources[key])
+      if source == nil {
+        let names = x.references.map(\.name).filter { parameters[$0] != nil }
+        if !names.isEmpty { source = "the parameter\(names.count > 1 ? "s" : "") " + names.map { "<code>\(esc($0))</code>" }.joined(separator: ", ") + " (below)" }
+      }
+      out += "<tr><td>\(label)</td><td><code>\(esc(x.text))</code></td><td>\(source ?? (x.constantValue == 0 ? "" : "<span class=\"missing\">no source</span>"))</td></tr>\n"
+    }
+    for line in b.lines where !line.caps.isEmpty {
+      out += "<tr><td>Cap of \(esc(line.label))</td><td><code>\(esc(line.caps.map(\.text).joined(separator: ", ")))</code></td><td>\(describe(line.provenance) ?? "<span class=\"missing\">no source</span>")</td></tr>\n"
+    }
+    for variant in b.variants {
+      out += "<tr><td>Variant: \(esc(variant.label))</td><td><code>\(esc(variant.name))</code></td><td>\(describe(variant.provenance) ?? "<span class=\"missing\">no source</span>")</td></tr>\n"
+    }
+    out += "</table>\n"
+    var used = Set<String>()
+    for x in rows.map(\.2) + b.lines.flatMap(\.caps) {
+      for (name, _) in x.references { used.insert(name) }
+    }
+    let listed = d.scenario.parameters.filter { used.contains($0.name) }
+    if !listed.isEmpty {
+      out += "<table>\n<tr><th>Parameter</th><th>Meaning</th><th>Value or distribution</th><th>Source or assumption</th></tr>\n"
+      for p in listed {
+        out += "<tr><td><code>\(esc(p.name))</code></td><td>\(esc(p.label ?? ""))</td><td>\(esc(p.written))</td><td>\(describe(p.provenance) ?? "<span class=\"missing\">no source</span>")</td></tr>\n"
+      }
+      out += "</table>\n"
+    }
+    out += "<p class=\"note\">The per-client model's inputs and their sources are in the report of <code>mbc simulate</code> and in <code>mbc check --explain</code>.</p>\n"
+    return out
+  }
+
+  // MARK: - Helpers
+
+  /// A headline number marked with the summary.csv cell it shows.
+  static func num(_ d: StressReportData, _ metric: String, _ variant: String, _ who: String, _ year: Int?, _ stat: String,
+                  format: (Double) -> String) -> String {
+    let yearText = year.map { String($0 + 1) } ?? "all"
+    let text = d.summaryRow(metric, variant, who, year)[stat] ?? "NA"
+    let value = Double(text) ?? .nan
+    return "<span class=\"num\" data-file=\"summary.csv\" data-metric=\"\(esc(metric))\" data-variant=\"\(esc(variant))\" data-payer_or_line=\"\(esc(who))\" data-year=\"\(yearText)\" data-stat=\"\(stat)\" data-value=\"\(esc(text))\">\(format(value))</span>"
+  }
+
+  static func esc(_ s: String) -> String { HTMLReport.escape(s) }
 
   static func page(title: String, body: String, locale: ReportLocale) -> String {
     """
@@ -83,215 +270,72 @@ public enum StressReport {
 
     """
   }
-
-  // MARK: - Sections
-
-  static func budgetSection(_ r: StressResults, _ f: StressFormat) -> String {
-    let b = r.budget
-    guard !b.lines.isEmpty else { return "" }
-    var out = "<h2>Budget lines per year</h2>\n"
-    for (l, line) in b.lines.enumerated() {
-      out += "<h3>\(esc(line.label)) <span class=\"meta\">(\(esc(r.scenario.payers[line.payer].label)), \(line.covers.rawValue))</span></h3>\n"
-      var series: [SVGChart.FanSeries] = []
-      var p5: [Double] = [], p25: [Double] = [], p50: [Double] = [], p75: [Double] = [], p95: [Double] = [], mean: [Double] = [], cap: [Double] = []
-      out += "<table>\n<tr><th>Year</th><th>Cap</th><th>Spending (mean)</th><th>90% interval</th><th>P(overspend)</th><th>Overspend if it overspends</th></tr>\n"
-      for y in 0..<b.years {
-        let x = StressTables.lineYear(r, variant: 0, line: l, year: y)
-        p5.append(x.spend.p5); p25.append(x.spend.p25); p50.append(x.spend.p50); p75.append(x.spend.p75); p95.append(x.spend.p95)
-        mean.append(x.spend.mean); cap.append(x.cap)
-        let risk = x.pOverspend.isNaN ? "no cap" : f.percent(x.pOverspend)
-        let cls = x.pOverspend > 0.2 ? " class=\"risk\"" : ""
-        out += "<tr\(cls)><td>\(b.startYear + y)</td><td class=\"n\">\(x.cap.isNaN ? "—" : f.money(x.cap))</td><td class=\"n\">\(f.money(x.spend.mean))</td><td class=\"n\">\(f.money(x.spend.p5)) to \(f.money(x.spend.p95))</td><td class=\"n\">\(risk)</td><td class=\"n\">\(x.overspendGivenOverspend.isNaN ? "—" : f.money(x.overspendGivenOverspend))</td></tr>\n"
-      }
-      out += "</table>\n"
-      series.append(.init(name: "Spending", mean: mean, p5: p5, p25: p25, p50: p50, p75: p75, p95: p95))
-      if !line.caps.isEmpty { series.append(.init(name: "Cap", median: cap, bands: [], colour: 1)) }
-      let years = (0..<b.years).map { String(b.startYear + $0) }
-      out += SVGChart.fan(chart: "budget-\(line.name)", title: "Spending on \(line.label) per year", xLabels: years, series: series,
-                          xTitle: "year", yTitle: r.scenario.currency, yFormat: { f.money($0) })
-    }
-    out += "<p class=\"note\">Bands: 5–95% and 25–75% of the simulated futures; line: median; dashed: mean. P(overspend): the share of futures in which the year's spending exceeds the cap.</p>\n"
-    return out
-  }
-
-  static func payerSection(_ r: StressResults, _ f: StressFormat, variant v: Int) -> String {
-    let b = r.budget
-    var out = "<h2>Who pays, who saves</h2>\n<table>\n<tr><th>Payer</th><th>Net saving over \(b.years) years (mean)</th><th>95% interval</th><th>P(saves)</th><th>Paid back by \(b.startYear + b.years - 1)</th><th>Payback year (median)</th></tr>\n"
-    for p in 0...r.layout.payers {
-      let x = StressStat(r.matrix.column(r.layout.total(variant: v, payer: p)))
-      let months = r.matrix.column(r.layout.payback(variant: v, payer: p))
-      let paid = Double(months.filter(\.isFinite).count) / Double(max(1, months.count))
-      let median = StressStat(months).p50
-      let year = median.isFinite ? String(b.startYear + (Int(median) - 1) / 12) : "not within \(b.years) years"
-      out += "<tr\(p == r.layout.payers ? " class=\"total\"" : "")><td>\(esc(r.payerLabels[p]))</td><td class=\"n\">\(f.money(x.mean))</td><td class=\"n\">\(f.money(x.p2_5)) to \(f.money(x.p97_5))</td><td class=\"n\">\(f.percent(x.positive))</td><td class=\"n\">\(f.percent(paid))</td><td class=\"n\">\(year)</td></tr>\n"
-    }
-    out += "</table>\n<p class=\"note\">Net saving = cost without the programme − cost with it (care for every referred client, plus the programme); positive means the payer saves. Payback: the year in which the cumulative net saving turns positive for good.</p>\n"
-    let years = (0..<b.years).map { String(b.startYear + $0) }
-    var series: [SVGChart.FanSeries] = []
-    for p in [b.programme.payer, r.layout.payers] {
-      var q: [[Double]] = Array(repeating: [], count: 6)
-      var cumulative = [Double](repeating: 0, count: r.matrix.rows)
-      for y in 0..<b.years {
-        let c = r.matrix.column(r.layout.cash(variant: v, measure: 3, year: y, payer: p))
-        for i in cumulative.indices { cumulative[i] += c[i] }
-        let x = StressStat(cumulative)
-        for (k, value) in [x.mean, x.p5, x.p25, x.p50, x.p75, x.p95].enumerated() { q[k].append(value) }
-      }
-      series.append(.init(name: r.payerLabels[p], mean: q[0], p5: q[1], p25: q[2], p50: q[3], p75: q[4], p95: q[5]))
-    }
-    series.append(.init(name: "Break-even", median: years.map { _ in 0 }, bands: [], colour: 6))
-    out += SVGChart.fan(chart: "cumulative-net-saving", title: "Cumulative net saving (positive: the payer has saved)", xLabels: years,
-                        series: series, xTitle: "year", yTitle: r.scenario.currency, yFormat: { f.money($0) })
-    return out
-  }
-
-  static func queueSection(_ r: StressResults, _ f: StressFormat) -> String {
-    let b = r.budget
-    var out = "<h2>Referrals, places and the waiting list</h2>\n"
-    let labels = (0..<b.months).map { m in m % 12 == 0 ? String(b.startYear + m / 12) : "" }
-    var series: [SVGChart.FanSeries] = []
-    for (k, name) in [(0, "Waiting list"), (1, "In service")] {
-      var q: [[Double]] = Array(repeating: [], count: 6)
-      for m in 0..<b.months {
-        let x = StressStat(r.matrix.column(r.layout.monthly(variant: 0, measure: k, month: m)))
-        for (i, value) in [x.mean, x.p5, x.p25, x.p50, x.p75, x.p95].enumerated() { q[i].append(value) }
-      }
-      series.append(.init(name: name, mean: q[0], p5: q[1], p25: q[2], p50: q[3], p75: q[4], p95: q[5]))
-    }
-    let capacity = (0..<b.months).map { StressStat(r.matrix.column(r.layout.monthly(variant: 0, measure: 4, month: $0))).mean }
-    series.append(.init(name: "Places", median: capacity, bands: [], colour: 6))
-    out += SVGChart.fan(chart: "waiting-list", title: "Clients waiting and in service, per month", xLabels: labels, series: series,
-                        xTitle: "month", yTitle: "clients", yFormat: { f.count($0) })
-    out += "<table>\n<tr><th>Year</th><th>Referrals</th><th>Admitted</th><th>Left the list</th><th>Turned away</th><th>Waiting list at year end</th><th>Mean wait of admissions (months)</th></tr>\n"
-    for y in 0..<b.years {
-      let values = (0..<4).map { StressStat(r.matrix.column(r.layout.yearly(variant: 0, measure: $0, year: y))).mean }
-      let end = StressStat(r.matrix.column(r.layout.monthly(variant: 0, measure: 0, month: 12 * y + 11))).mean
-      let waits = (0..<12).map { StressStat(r.matrix.column(r.layout.monthly(variant: 0, measure: 3, month: 12 * y + $0))).mean }.filter(\.isFinite)
-      let wait = waits.isEmpty ? "—" : f.decimal(waits.reduce(0, +) / Double(waits.count), digits: 1)
-      out += "<tr><td>\(b.startYear + y)</td>" + values.map { "<td class=\"n\">\(f.count($0))</td>" }.joined() + "<td class=\"n\">\(f.count(end))</td><td class=\"n\">\(wait)</td></tr>\n"
-    }
-    out += "</table>\n<p class=\"note\">Means over the simulated futures. A client waits at most \(b.waiting.maxMonths) months; places = FTE × caseload\(b.capacity.rampUpMonths > 0 ? ", growing over the first \(b.capacity.rampUpMonths) months" : "").</p>\n"
-    return out
-  }
-
-  static func variantSection(_ r: StressResults, _ f: StressFormat) -> String {
-    let b = r.budget
-    guard !b.variants.isEmpty else { return "" }
-    let L = r.layout
-    var out = "<h2>Shocks and policies side by side</h2>\n<table>\n<tr><th>Variant</th>"
-    let capped = b.lines.enumerated().filter { !$0.element.caps.isEmpty }
-    for (_, line) in capped { out += "<th>Highest P(overspend): \(esc(line.label))</th>" }
-    out += "<th>Net saving, \(esc(r.scenario.payers[b.programme.payer].label))</th><th>Net saving, all payers</th><th>Difference from the base case (all payers)</th><th>Admitted</th><th>Turned away</th></tr>\n"
-    for v in 0..<L.variants.count {
-      out += "<tr><td>\(esc(r.variantLabels[v]))</td>"
-      for (l, _) in capped {
-        let worst = (0..<b.years).map { StressTables.lineYear(r, variant: v, line: l, year: $0) }.enumerated().max { $0.element.pOverspend < $1.element.pOverspend }!
-        out += "<td class=\"n\">\(f.percent(worst.element.pOverspend)) (\(b.startYear + worst.offset))</td>"
-      }
-      let own = StressStat(r.matrix.column(L.total(variant: v, payer: b.programme.payer)))
-      let all = StressStat(r.matrix.column(L.total(variant: v, payer: L.payers)))
-      var difference = "—"
-      if v > 0 {
-        let a = r.matrix.column(L.total(variant: v, payer: L.payers)), z = r.matrix.column(L.total(variant: 0, payer: L.payers))
-        let d = StressStat(zip(a, z).map { $0 - $1 })
-        difference = "\(f.money(d.mean)) (\(f.money(d.p2_5)) to \(f.money(d.p97_5)))"
-      }
-      let admitted = (0..<b.years).map { StressStat(r.matrix.column(L.yearly(variant: v, measure: 1, year: $0))).mean }.reduce(0, +)
-      let away = (0..<b.years).map { StressStat(r.matrix.column(L.yearly(variant: v, measure: 3, year: $0))).mean }.reduce(0, +)
-      out += "<td class=\"n\">\(f.money(own.mean))</td><td class=\"n\">\(f.money(all.mean))</td><td class=\"n\">\(difference)</td><td class=\"n\">\(f.count(admitted))</td><td class=\"n\">\(f.count(away))</td></tr>\n"
-    }
-    out += "</table>\n<p class=\"note\">Every variant uses the same parameter draws and random numbers as the base case, so the differences are not blurred by chance. Details per year: stress-differences.csv.</p>\n"
-    for v in 1..<L.variants.count {
-      let variant = b.variants[v - 1]
-      var what: [String] = []
-      if let s = variant.surge { what.append("referrals \(s.percent >= 0 ? "+" : "")\(f.decimal(s.percent, digits: 0))% from \(f.month(s.fromMonth, startYear: b.startYear))") }
-      if let p = variant.priceRise { what.append("\(p.programmeOnly ? "programme" : "all") prices \(p.percent >= 0 ? "+" : "")\(f.decimal(p.percent, digits: 0))% from \(f.month(p.fromMonth, startYear: b.startYear))") }
-      if let s = variant.fundingStop { what.append("funding stops from \(f.month(s.afterMonth, startYear: b.startYear)); clients in service \(s.finish ? "finish their service" : "go back to usual care")") }
-      if let m = variant.rampUpMonths { what.append("ramp-up over \(m) months") }
-      out += "<p class=\"note\"><b>\(esc(variant.label))</b>: \(what.joined(separator: "; ")).</p>\n"
-    }
-    return out
-  }
-
-  static func inputsSection(_ r: StressResults, _ f: StressFormat) -> String {
-    let b = r.budget
-    var out = "<h2>The budget's inputs and their sources</h2>\n<table>\n<tr><th>Input</th><th>As written</th><th>Source or assumption</th></tr>\n"
-    let rows: [(String, String, ModelExpression?)] = [
-      ("inflow.rate", "Referrals per month", b.inflow.rate), ("inflow.trend", "Growth of referrals per year", b.inflow.trend),
-      ("capacity.fte", "FTE", b.capacity.fte), ("capacity.caseload", "Clients per FTE", b.capacity.caseload),
-      ("waiting.dropout", "Monthly drop-out from the waiting list", b.waiting.dropout),
-      ("programme.startup", "Start-up cost", b.programme.startup), ("programme.fixed_per_year", "Fixed cost per year", b.programme.fixedPerYear),
-      ("programme.per_fte_year", "Cost per FTE-year", b.programme.perFTEYear), ("programme.per_client", "Cost per admission", b.programme.perClient),
-      ("programme.per_client_month", "Cost per client-month", b.programme.perClientMonth), ("indexation", "Price indexation per year", b.indexation),
-    ]
-    let parameters = Dictionary(r.scenario.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-    for (key, label, x) in rows {
-      guard let x else { continue }
-      var source = b.sources[key].flatMap { p in p.source.map { "Source: \(esc($0))" } ?? p.assumption.map { "<span class=\"assumption\">Assumption: \(esc($0))</span>" } }
-      if source == nil {
-        let names = x.references.map(\.name).filter { parameters[$0] != nil }
-        if !names.isEmpty { source = "from the parameter\(names.count > 1 ? "s" : "") " + names.map { "<code>\(esc($0))</code>" }.joined(separator: ", ") + " (below)" }
-      }
-      out += "<tr><td>\(label)</td><td><code>\(esc(x.text))</code></td><td>\(source ?? (x.constantValue == 0 ? "" : "<span class=\"missing\">no source</span>"))</td></tr>\n"
-    }
-    for line in b.lines where !line.caps.isEmpty {
-      let source = line.provenance.source.map { "Source: \(esc($0))" } ?? line.provenance.assumption.map { "<span class=\"assumption\">Assumption: \(esc($0))</span>" } ?? "<span class=\"missing\">no source</span>"
-      out += "<tr><td>Cap of \(esc(line.label))</td><td><code>\(esc(line.caps.map(\.text).joined(separator: ", ")))</code></td><td>\(source)</td></tr>\n"
-    }
-    out += "</table>\n"
-    var used = Set<String>()
-    for x in [b.inflow.rate, b.inflow.trend, b.capacity.fte, b.capacity.caseload, b.waiting.dropout, b.indexation, b.programme.startup,
-              b.programme.fixedPerYear, b.programme.perFTEYear, b.programme.perClient, b.programme.perClientMonth] + b.lines.flatMap(\.caps) {
-      for (name, _) in x.references { used.insert(name) }
-    }
-    let listed = r.scenario.parameters.filter { used.contains($0.name) }
-    if !listed.isEmpty {
-      out += "<table>\n<tr><th>Parameter</th><th>Meaning</th><th>Value or distribution</th><th>Source or assumption</th></tr>\n"
-      for p in listed {
-        let source = p.provenance.source.map { "Source: \(esc($0))" } ?? p.provenance.assumption.map { "<span class=\"assumption\">Assumption: \(esc($0))</span>" } ?? "<span class=\"missing\">no source</span>"
-        out += "<tr><td><code>\(esc(p.name))</code></td><td>\(esc(p.label ?? ""))</td><td>\(esc(p.written))</td><td>\(source)</td></tr>\n"
-      }
-      out += "</table>\n"
-    }
-    out += "<p class=\"note\">The per-client model's inputs and their sources are in the report of <code>mbc simulate</code> and in <code>mbc check --explain</code>.</p>\n"
-    return out
-  }
-
-  // MARK: - Helpers
-
-  /// A headline number marked with the summary.csv cell it shows.
-  static func num(_ r: StressResults, _ metric: String, _ v: Int, _ who: String, _ year: Int?, _ stat: String,
-                  _ summary: CSVTable, format: (Double) -> String) -> String {
-    let yearText = year.map { String($0 + 1) } ?? "all"
-    let row = summary.records(where: ["metric": metric, "variant": r.layout.variants[v], "payer_or_line": who, "year": yearText]).first
-    let text = row?[stat] ?? "NA"
-    let value = Double(text) ?? .nan
-    return "<span class=\"num\" data-file=\"summary.csv\" data-metric=\"\(esc(metric))\" data-variant=\"\(esc(r.layout.variants[v]))\" data-payer_or_line=\"\(esc(who))\" data-year=\"\(yearText)\" data-stat=\"\(stat)\" data-value=\"\(esc(text))\">\(format(value))</span>"
-  }
-
-  static func esc(_ s: String) -> String { HTMLReport.escape(s) }
 }
 
-/// The CSV tables the stress report reads its marked numbers from.
-public struct StressReportTables: Sendable {
-  public var summary: CSVTable
-  public init(summary: CSVTable) { self.summary = summary }
+/// What the stress report is drawn from: the output tables of `mbc stress`, the scenario (for
+/// names, labels and sources) and the description of the run. Rows are looked up by key.
+public struct StressReportData: Sendable {
+  public let scenario: Scenario
+  public let budget: Scenario.Budget
+  public let run: RunInfo
+  let summary: KeyedRows, budgetLines: KeyedRows, payback: KeyedRows, cashflow: KeyedRows, queue: KeyedRows, clients: KeyedRows
+  let differences: KeyedRows
+
+  /// - Parameter tables: by file name: summary.csv and the stress-*.csv files.
+  public init(scenario: Scenario, run: RunInfo, tables: [String: CSVTable]) throws {
+    guard let budget = scenario.budget else { throw StressModelError(message: "the scenario has no budget: section") }
+    self.scenario = scenario
+    self.budget = budget
+    self.run = run
+    func table(_ name: String) throws -> CSVTable {
+      guard let t = tables[name] else { throw StressModelError(message: "\(name) is missing") }
+      return t
+    }
+    summary = KeyedRows(try table("summary.csv"), keys: ["metric", "variant", "payer_or_line", "year"])
+    budgetLines = KeyedRows(try table("stress-budget.csv"), keys: ["variant", "line", "year"])
+    payback = KeyedRows(try table("stress-payback.csv"), keys: ["variant", "payer", "year"])
+    cashflow = KeyedRows(try table("stress-cashflow.csv"), keys: ["variant", "payer", "measure", "year"])
+    queue = KeyedRows(try table("stress-queue.csv"), keys: ["variant", "measure", "month"])
+    clients = KeyedRows(try table("stress-clients.csv"), keys: ["variant", "measure", "year"])
+    differences = KeyedRows(try table("stress-differences.csv"), keys: ["variant", "measure", "payer_or_line", "year"])
+  }
+
+  /// The files the report reads.
+  public static let files = ["summary.csv", "stress-budget.csv", "stress-payback.csv", "stress-cashflow.csv", "stress-queue.csv",
+                             "stress-clients.csv", "stress-differences.csv"]
+
+  func summaryRow(_ metric: String, _ variant: String, _ who: String, _ year: Int?) -> [String: String] {
+    summary[metric, variant, who, year.map { String($0 + 1) } ?? "all"]
+  }
+  func budgetRow(_ variant: String, _ line: String, _ year: Int) -> [String: String] { budgetLines[variant, line, String(year + 1)] }
+  func paybackRow(_ variant: String, _ payer: String, _ year: Int) -> [String: String] { payback[variant, payer, String(year + 1)] }
+  func cashRow(_ variant: String, _ payer: String, _ measure: String, _ year: Int) -> [String: String] {
+    cashflow[variant, payer, measure, String(year + 1)]
+  }
+  func queueRow(_ variant: String, _ measure: String, _ month: Int) -> [String: String] { queue[variant, measure, String(month)] }
+  func clientsRow(_ variant: String, _ measure: String, _ year: Int) -> [String: String] { clients[variant, measure, String(year + 1)] }
+  func differenceRow(_ variant: String, _ payer: String) -> [String: String] { differences[variant, "net_saving", payer, "all"] }
 }
 
-/// Mean, percentiles and P(> 0) of per-run values, for the report.
-struct StressStat {
-  var mean: Double, p2_5: Double, p5: Double, p25: Double, p50: Double, p75: Double, p95: Double, p97_5: Double, positive: Double
-  init(_ values: [Double]) {
-    let s = ColumnStatistics(values)
-    mean = s.mean
-    p2_5 = s.p2_5
-    p5 = s.p5
-    p25 = s.p25
-    p50 = s.p50
-    p75 = s.p75
-    p95 = s.p95
-    p97_5 = s.p97_5
-    positive = Double(values.filter { $0 > 0 }.count) / Double(max(1, values.count))
+/// The rows of a table by the values of some of its columns.
+struct KeyedRows: Sendable {
+  private var rows: [String: [String: String]] = [:]
+
+  init(_ table: CSVTable, keys: [String]) {
+    for r in table.records() { rows[keys.map { r[$0] ?? "" }.joined(separator: "\u{1F}")] = r }
+  }
+
+  /// The row, or an empty one (whose numbers read as NaN) when there is none.
+  subscript(_ key: String...) -> [String: String] { rows[key.joined(separator: "\u{1F}")] ?? [:] }
+}
+
+extension Dictionary where Key == String, Value == String {
+  /// The number in column `key` (NaN when missing or NA; ±Inf for Inf).
+  func number(_ key: String) -> Double {
+    guard let t = self[key] else { return .nan }
+    if t == "Inf" { return .infinity }
+    if t == "-Inf" { return -.infinity }
+    return Double(t) ?? .nan
   }
 }
 

@@ -129,7 +129,14 @@ extension MBC {
         ("stress-payback.csv", StressTables.payback(results)), ("stress-queue.csv", StressTables.queue(results)),
         ("stress-clients.csv", StressTables.clients(results)), ("stress-differences.csv", StressTables.differences(results)),
       ]
-      let html = StressReport.render(results, tables: StressReportTables(summary: summary), locale: ReportLocale(code: locale)!)
+      let html: String
+      do {
+        let data = try StressReportData(scenario: loaded, run: info, tables: Dictionary(named.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a }))
+        html = StressReport.render(data, locale: ReportLocale(code: locale)!)
+      } catch {
+        printError("mbc: \(error)")
+        throw MBCExit.runtimeError
+      }
       clock.lap("aggregate")
       if cancellation.isSet {
         printError("mbc: interrupted; no results were written.")
