@@ -60,7 +60,10 @@ extension ScenarioBuilder {
       let rate = budgetExpression(section, "rate", what: "new referrals per month (the Poisson mean)", key: "inflow.rate", sources: &sources)
       var seasonality = [Double](repeating: 1, count: 12)
       if let f = walker.entry(section.fields, "seasonality") {
-        let (node, path, provenance) = sourcedValue(f.value, f.path)
+        let (node, path, own) = sourcedValue(f.value, f.path)
+        // Like the rate and trend: the section's own source documents the factors.
+        let shared = readProvenance(section.fields)
+        let provenance = own?.isDocumented == true ? own : (shared.isDocumented ? shared : own)
         sources["inflow.seasonality"] = provenance
         warnUnsourced(provenance, node: node, path: path, what: "budget.inflow.seasonality")
         let items = walker.sequence(node, path) ?? []

@@ -65,7 +65,12 @@ struct BudgetEngineTests {
       BZ: {transitions: {A: {B: p}}}
     costs:
       a: {per: cycle, states: A, amount: c_a, payer: municipality}
-      b: {per: cycle, states: B, amount: c_b_m + c_b_i, payers: {municipality: c_b_m / (c_b_m + c_b_i), insurer: c_b_i / (c_b_m + c_b_i)}, source: t}
+      b:
+        per: cycle
+        states: B
+        amount: c_b_m + c_b_i
+        payers: {municipality: c_b_m / (c_b_m + c_b_i), insurer: c_b_i / (c_b_m + c_b_i)}
+        source: t
       coach: {per: cycle, states: A, amount: c_coach, payer: municipality, arms: BZ, intervention: true}
     budget:
       start_year: 2026
@@ -128,7 +133,8 @@ struct BudgetEngineTests {
       let finish = stop?.1 ?? true
       for m in 0..<M {
         let y = m / 12
-        var modelFactor = Foundation.pow(1 + Self.indexation, Double(y)), programmeFactor = modelFactor
+        var modelFactor = Foundation.pow(1 + Self.indexation, Double(y))
+        var programmeFactor = modelFactor
         if let rise, m >= rise.1 {
           programmeFactor *= 1 + rise.0 / 100
           if rise.2 { modelFactor *= 1 + rise.0 / 100 }
@@ -142,10 +148,12 @@ struct BudgetEngineTests {
         var programme = Self.perClient * admitted[m] + Self.perClientMonth * inService[m]
         if m < s { programme += Self.fixed / 12 }
         programme *= programmeFactor
-        var with = [0.0, 0], without = [0.0, 0]
+        var with = [0.0, 0]
+        var without = [0.0, 0]
         for q in 0..<2 {
           for j in 0...m {
-            let u = Self.cost(q, m - j, exit: Self.r), i = Self.cost(q, m - j, exit: Self.p)
+            let u = Self.cost(q, m - j, exit: Self.r)
+            let i = Self.cost(q, m - j, exit: Self.p)
             without[q] += lambda[j] * u
             with[q] += lambda[j] * (j < s ? i : u)
             if j < s && m >= s && !finish { with[q] -= lambda[j] * Self.S(s - 1 - j) * (i - u) }
@@ -199,18 +207,28 @@ struct BudgetEngineTests {
       for y in 0..<2 {
         for k in 0..<4 {
           for q in 0...2 {
-            check(L.cash(variant: v, measure: k, year: y, payer: q), hand.cash[k][y][q],
-                  "\(name) \(StressLayout.cashMeasures[k]) year \(y) payer \(q)")
+            check(
+              L.cash(variant: v, measure: k, year: y, payer: q), hand.cash[k][y][q],
+              "\(name) \(StressLayout.cashMeasures[k]) year \(y) payer \(q)")
           }
         }
-        for k in 0..<4 { check(L.yearly(variant: v, measure: k, year: y), hand.yearly[y][k], "\(name) \(StressLayout.yearlyMeasures[k]) year \(y)") }
+        for k in 0..<4 {
+          check(
+            L.yearly(variant: v, measure: k, year: y), hand.yearly[y][k],
+            "\(name) \(StressLayout.yearlyMeasures[k]) year \(y)")
+        }
       }
-      for q in 0...2 { check(L.total(variant: v, payer: q), hand.cash[3][0][q] + hand.cash[3][1][q], "\(name) total net saving payer \(q)") }
+      for q in 0...2 {
+        check(
+          L.total(variant: v, payer: q), hand.cash[3][0][q] + hand.cash[3][1][q], "\(name) total net saving payer \(q)")
+      }
       for m in 0..<24 {
         check(L.monthly(variant: v, measure: 0, month: m), 0, "\(name) waiting month \(m)")
         check(L.monthly(variant: v, measure: 1, month: m), hand.inService[m], "\(name) in service month \(m)")
         check(L.monthly(variant: v, measure: 2, month: m), hand.admitted[m], "\(name) admitted month \(m)")
-        check(L.monthly(variant: v, measure: 4, month: m), v == 1 || v == 2 ? (m < 9 ? 1e6 : 0) : 1e6, "\(name) places month \(m)")
+        check(
+          L.monthly(variant: v, measure: 4, month: m), v == 1 || v == 2 ? (m < 9 ? 1e6 : 0) : 1e6,
+          "\(name) places month \(m)")
       }
     }
     #expect(checks == 7 * (2 * (12 + 4) + 3 + 4 * 24))
@@ -225,8 +243,10 @@ struct BudgetEngineTests {
   func test_singleClientStreams() throws {
     let yaml = Self.exactYAML
       .replacingOccurrences(of: "rate: {value: 6, source: t}", with: "rate: {value: 0.05, source: t}")
-      .replacingOccurrences(of: "seasonality: {value: [1.3, 1.2, 1.1, 1, 1, 0.9, 0.6, 0.8, 1, 1, 1, 1.1], source: t}",
-                            with: "seasonality: {value: [12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], source: t}")
+      .replacingOccurrences(
+        of: "seasonality: {value: [1.3, 1.2, 1.1, 1, 1, 0.9, 0.6, 0.8, 1, 1, 1, 1.1], source: t}",
+        with: "seasonality: {value: [12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], source: t}"
+      )
       .replacingOccurrences(of: "indexation: {value: 0.03, source: t}", with: "indexation: 0")
       .replacingOccurrences(of: "years: 2", with: "years: 1")
       .components(separatedBy: "  variants:\n").first!
@@ -236,25 +256,32 @@ struct BudgetEngineTests {
     let runs = 400
     let matrix = try Self.simulate(stress, runs: runs)
     var seen = 0
+    var problems: [String] = []
     for run in 0..<runs {
       let row = Array(matrix[(run * L.count)..<((run + 1) * L.count)])
       guard row[L.yearly(variant: 0, measure: 0, year: 0)] == 1 else { continue }
       seen += 1
-      #expect(row[L.monthly(variant: 0, measure: 2, month: 0)] == 1)
+      if row[L.monthly(variant: 0, measure: 2, month: 0)] != 1 {
+        problems.append("run \(run): not admitted in month 0")
+      }
       for q in 0..<2 {
         let i = (0..<12).reduce(0.0) { $0 + Hand.cost(q, $1, exit: Hand.p) }
         let u = (0..<12).reduce(0.0) { $0 + Hand.cost(q, $1, exit: Hand.r) }
         let programme = row[L.cash(variant: 0, measure: 2, year: 0, payer: q)]
         let with = row[L.cash(variant: 0, measure: 0, year: 0, payer: q)] - programme
-        #expect(abs(with - i) <= 1e-9 * i, "payer \(q): \(with) vs \(i)")
-        #expect(abs(row[L.cash(variant: 0, measure: 1, year: 0, payer: q)] - u) <= 1e-9 * u)
+        let without = row[L.cash(variant: 0, measure: 1, year: 0, payer: q)]
+        if abs(with - i) > 1e-9 * i { problems.append("run \(run) payer \(q): with \(with), Σ I = \(i)") }
+        if abs(without - u) > 1e-9 * u { problems.append("run \(run) payer \(q): without \(without), Σ U = \(u)") }
       }
       // Programme: fixed 12,000 + 100 per admission + 20 per month in service, and the client
       // is in service in month k with probability S[k]: in service 1 … 6 months.
       let months = (0..<12).reduce(0.0) { $0 + row[L.monthly(variant: 0, measure: 1, month: $1)] }
-      #expect(months >= 1 && months <= 6)
-      #expect(abs(row[L.cash(variant: 0, measure: 2, year: 0, payer: 0)] - (12000 + 100 + 20 * months)) <= 1e-9 * 12120)
+      let programme = row[L.cash(variant: 0, measure: 2, year: 0, payer: 0)]
+      if !(months >= 1 && months <= 6) || abs(programme - (12000 + 100 + 20 * months)) > 1e-9 * 12120 {
+        problems.append("run \(run): \(months) months in service, programme \(programme)")
+      }
     }
+    #expect(problems.isEmpty, "\(problems.count) problems: \(problems.prefix(6))")
     // P(one referral in the year) = 0.6·e^-0.6 = 0.33: about 130 of 400 runs.
     #expect(seen > 50, "\(seen) runs with one referral")
   }
@@ -296,9 +323,13 @@ struct BudgetEngineTests {
       capacity: {fte: fte, caseload: 10, ramp_up_months: 6, source: t}
       waiting: {dropout: 0.1, max_months: 3, source: t}
       service: {states: [A], max_months: 12}
-      programme: {payer: municipality, startup: 30000, fixed_per_year: 20000, per_fte_year: 80000, per_client: 250, source: t}
+      programme:
+        {payer: municipality, startup: 30000, fixed_per_year: 20000, per_fte_year: 80000, per_client: 250, source: t}
       indexation: {value: 0.03, source: t}
-      lines: {wmo: {payer: municipality, covers: programme, cap: 150000, source: t}}
+      lines:
+        wmo: {payer: municipality, covers: programme, cap: [150000, 160000], source: t}
+        zvw: {payer: insurer, covers: care}
+        all: {payer: municipality, covers: all, cap: 2e6, source: t}
       variants:
         finish: {funding_stop: {after_month: 20, in_care: finish}}
         drop: {funding_stop: {after_month: 20, in_care: stop}}
@@ -313,15 +344,24 @@ struct BudgetEngineTests {
     let L = stress.layout
     let runs = 300
     let matrix = try Self.simulate(stress, runs: runs)
-    let M = L.months, W = 3, stop = 20
+    let M = L.months
+    let W = 3
+    let stop = 20
     var problems: [String] = []
-    var turnedAwaySomewhere = false, droppedSomewhere = false, fullSomewhere = false
+    var turnedAwaySomewhere = false
+    var droppedSomewhere = false
+    var fullSomewhere = false
     for run in 0..<runs {
       let row = Array(matrix[(run * L.count)..<((run + 1) * L.count)])
       for (v, name) in L.variants.enumerated() {
-        func yearly(_ k: Int) -> Double { (0..<L.years).reduce(0.0) { $0 + row[L.yearly(variant: v, measure: k, year: $1)] } }
+        func yearly(_ k: Int) -> Double {
+          (0..<L.years).reduce(0.0) { $0 + row[L.yearly(variant: v, measure: k, year: $1)] }
+        }
         func monthly(_ k: Int, _ m: Int) -> Double { row[L.monthly(variant: v, measure: k, month: m)] }
-        let referrals = yearly(0), admitted = yearly(1), dropped = yearly(2), turned = yearly(3)
+        let referrals = yearly(0)
+        let admitted = yearly(1)
+        let dropped = yearly(2)
+        let turned = yearly(3)
         let waitingAtEnd = monthly(0, M - 1)
         if referrals != admitted + dropped + turned + waitingAtEnd {
           problems.append("run \(run) \(name): \(referrals) ≠ \(admitted) + \(dropped) + \(turned) + \(waitingAtEnd)")
@@ -330,26 +370,40 @@ struct BudgetEngineTests {
         droppedSomewhere = droppedSomewhere || dropped > 0
         for y in 0..<L.years {
           let byMonth = (12 * y..<12 * y + 12).reduce(0.0) { $0 + monthly(2, $1) }
-          if byMonth != row[L.yearly(variant: v, measure: 1, year: y)] { problems.append("run \(run) \(name) year \(y): admissions") }
+          if byMonth != row[L.yearly(variant: v, measure: 1, year: y)] {
+            problems.append("run \(run) \(name) year \(y): admissions")
+          }
         }
         let stopped = name == "finish" || name == "drop"
         for m in 0..<M {
-          let inService = monthly(1, m), places = monthly(4, m), admittedNow = monthly(2, m), wait = monthly(3, m)
+          let inService = monthly(1, m)
+          let places = monthly(4, m)
+          let admittedNow = monthly(2, m)
+          let wait = monthly(3, m)
           if !stopped || m < stop {
-            if inService > places { problems.append("run \(run) \(name) month \(m): \(inService) in service, \(places) places") }
+            if inService > places {
+              problems.append("run \(run) \(name) month \(m): \(inService) in service, \(places) places")
+            }
             if inService == places && monthly(0, m) > 0 { fullSomewhere = true }
             // Nobody waits while a place is free.
-            if inService < places && monthly(0, m) > 0 { problems.append("run \(run) \(name) month \(m): waiting with free places") }
+            if inService < places && monthly(0, m) > 0 {
+              problems.append("run \(run) \(name) month \(m): waiting with free places")
+            }
           }
-          if admittedNow > inService { problems.append("run \(run) \(name) month \(m): admitted \(admittedNow) > in service") }
+          if admittedNow > inService {
+            problems.append("run \(run) \(name) month \(m): admitted \(admittedNow) > in service")
+          }
           if admittedNow == 0 ? !wait.isNaN : !(wait >= 0 && wait <= Double(W - 1)) {
             problems.append("run \(run) \(name) month \(m): waiting time \(wait) with \(admittedNow) admitted")
           }
           if stopped && m >= stop {
             if admittedNow != 0 || monthly(0, m) != 0 || places != 0 {
-              problems.append("run \(run) \(name) month \(m): after the stop admitted \(admittedNow), waiting \(monthly(0, m))")
+              problems.append(
+                "run \(run) \(name) month \(m): after the stop admitted \(admittedNow), waiting \(monthly(0, m))")
             }
-            if name == "drop" && inService != 0 { problems.append("run \(run) drop month \(m): \(inService) still in service") }
+            if name == "drop" && inService != 0 {
+              problems.append("run \(run) drop month \(m): \(inService) still in service")
+            }
             if name == "finish" && m > stop && inService > monthly(1, m - 1) {
               problems.append("run \(run) finish month \(m): in service grew after the stop")
             }
@@ -359,29 +413,73 @@ struct BudgetEngineTests {
         // bears the programme; the line covers exactly the programme.
         for y in 0..<L.years {
           for k in 0..<4 {
-            let a = row[L.cash(variant: v, measure: k, year: y, payer: 0)], b = row[L.cash(variant: v, measure: k, year: y, payer: 1)]
+            let a = row[L.cash(variant: v, measure: k, year: y, payer: 0)]
+            let b = row[L.cash(variant: v, measure: k, year: y, payer: 1)]
             let total = row[L.cash(variant: v, measure: k, year: y, payer: 2)]
-            if abs(total - (a + b)) > 1e-9 * max(1, abs(total)) { problems.append("run \(run) \(name) year \(y) measure \(k): total") }
+            if abs(total - (a + b)) > 1e-9 * max(1, abs(total)) {
+              problems.append("run \(run) \(name) year \(y) measure \(k): total")
+            }
           }
           for q in 0...2 {
-            let with = row[L.cash(variant: v, measure: 0, year: y, payer: q)], without = row[L.cash(variant: v, measure: 1, year: y, payer: q)]
+            let with = row[L.cash(variant: v, measure: 0, year: y, payer: q)]
+            let without = row[L.cash(variant: v, measure: 1, year: y, payer: q)]
             let net = row[L.cash(variant: v, measure: 3, year: y, payer: q)]
-            if abs(net - (without - with)) > 1e-9 * max(1, abs(without)) { problems.append("run \(run) \(name) year \(y) payer \(q): net") }
+            if abs(net - (without - with)) > 1e-9 * max(1, abs(without)) {
+              problems.append("run \(run) \(name) year \(y) payer \(q): net")
+            }
           }
-          if row[L.cash(variant: v, measure: 2, year: y, payer: 1)] != 0 { problems.append("run \(run) \(name): the insurer pays the programme") }
+          if row[L.cash(variant: v, measure: 2, year: y, payer: 1)] != 0 {
+            problems.append("run \(run) \(name): the insurer pays the programme")
+          }
           let programme = row[L.cash(variant: v, measure: 2, year: y, payer: 0)]
           if abs(row[L.spend(variant: v, line: 0, year: y)] - programme) > 1e-9 * programme {
-            problems.append("run \(run) \(name) year \(y): line spend \(row[L.spend(variant: v, line: 0, year: y)]) vs programme \(programme)")
+            let spend = row[L.spend(variant: v, line: 0, year: y)]
+            problems.append("run \(run) \(name) year \(y): line spend \(spend) vs programme \(programme)")
           }
-          if row[L.cap(variant: v, line: 0, year: y)] != 150000 { problems.append("run \(run) \(name): cap") }
+          // The caps: a list per year whose last value repeats; no cap is NaN.
+          if row[L.cap(variant: v, line: 0, year: y)] != (y == 0 ? 150000 : 160000)
+            || !row[L.cap(variant: v, line: 1, year: y)].isNaN
+            || row[L.cap(variant: v, line: 2, year: y)] != 2e6
+          {
+            problems.append("run \(run) \(name) year \(y): caps")
+          }
+          // A care line spends the payer's care costs (the insurer bears no programme); an
+          // `all` line of the programme's payer spends everything that payer pays.
+          let insurer = row[L.cash(variant: v, measure: 0, year: y, payer: 1)]
+          let municipality = row[L.cash(variant: v, measure: 0, year: y, payer: 0)]
+          if abs(row[L.spend(variant: v, line: 1, year: y)] - insurer) > 1e-9 * insurer
+            || abs(row[L.spend(variant: v, line: 2, year: y)] - municipality) > 1e-9 * municipality
+          {
+            problems.append("run \(run) \(name) year \(y): care or all line spend")
+          }
+        }
+      }
+      // Payback: months until the cumulative net saving is positive for good; +∞ when it is not
+      // positive at the end, so a finite payback means a positive total.
+      for (v, name) in L.variants.enumerated() {
+        for q in 0...2 {
+          let payback = row[L.payback(variant: v, payer: q)]
+          let total = row[L.total(variant: v, payer: q)]
+          let ok =
+            payback == .infinity
+            ? !(total > 0) : (total > 0 && payback >= 1 && payback <= Double(M) && payback == payback.rounded())
+          if !ok { problems.append("run \(run) \(name) payer \(q): payback \(payback) with total \(total)") }
+          let years = (0..<L.years).reduce(0.0) { $0 + row[L.cash(variant: v, measure: 3, year: $1, payer: q)] }
+          if abs(years - total) > 1e-9 * max(1, abs(total)) {
+            problems.append("run \(run) \(name) payer \(q): total \(total) vs years \(years)")
+          }
         }
       }
       // Common random numbers: a funding stop or a slower ramp-up does not change who is
       // referred, so the costs without the programme are identical to the base case's.
       for v in [1, 2, 4] {
         for y in 0..<L.years {
-          for q in 0...2 where row[L.cash(variant: v, measure: 1, year: y, payer: q)] != row[L.cash(variant: 0, measure: 1, year: y, payer: q)] {
-            problems.append("run \(run) \(L.variants[v]) year \(y) payer \(q): cost without the programme differs from the base case")
+          for q in 0...2
+          where row[L.cash(variant: v, measure: 1, year: y, payer: q)]
+            != row[L.cash(variant: 0, measure: 1, year: y, payer: q)]
+          {
+            problems.append(
+              "run \(run) \(L.variants[v]) year \(y) payer \(q): cost without the programme differs from the base case")
           }
         }
       }
@@ -448,12 +546,19 @@ struct BudgetEngineTests {
         for (v, expected) in [base, wages, slow].enumerated() {
           for q in [0, 2] {
             let x = row[L.cash(variant: v, measure: 2, year: y, payer: q)]
-            if abs(x - expected) > 1e-9 * expected { problems.append("run \(run) \(L.variants[v]) year \(y) payer \(q): \(x) vs \(expected)") }
+            if abs(x - expected) > 1e-9 * expected {
+              problems.append("run \(run) \(L.variants[v]) year \(y) payer \(q): \(x) vs \(expected)")
+            }
           }
-          if row[L.cash(variant: v, measure: 2, year: y, payer: 1)] != 0 { problems.append("insurer pays the programme") }
+          if row[L.cash(variant: v, measure: 2, year: y, payer: 1)] != 0 {
+            problems.append("insurer pays the programme")
+          }
         }
         // The price rise applies to the programme only: the model's costs are the base case's.
-        for q in 0...2 where row[L.cash(variant: 1, measure: 1, year: y, payer: q)] != row[L.cash(variant: 0, measure: 1, year: y, payer: q)] {
+        for q in 0...2
+        where row[L.cash(variant: 1, measure: 1, year: y, payer: q)]
+          != row[L.cash(variant: 0, measure: 1, year: y, payer: q)]
+        {
           problems.append("run \(run) wages year \(y): cost without the programme changed")
         }
       }
@@ -474,7 +579,8 @@ struct BudgetEngineTests {
     let L = stress.layout
     let runs = 200
     let matrix = try Self.simulate(stress, runs: runs)
-    let zero = 4, surge = 3
+    let zero = 4
+    let surge = 3
     var identical = true
     var problems: [String] = []
     for run in 0..<runs {
@@ -489,7 +595,8 @@ struct BudgetEngineTests {
         if m < 12 ? more != base : more < base { problems.append("run \(run) month \(m): \(more) vs \(base)") }
       }
       for y in 0..<L.years {
-        let base = matrix[row + L.yearly(variant: 0, measure: 0, year: y)], more = matrix[row + L.yearly(variant: surge, measure: 0, year: y)]
+        let base = matrix[row + L.yearly(variant: 0, measure: 0, year: y)]
+        let more = matrix[row + L.yearly(variant: surge, measure: 0, year: y)]
         if y == 0 ? more != base : more < base { problems.append("run \(run) year \(y): referrals \(more) vs \(base)") }
       }
     }
@@ -557,18 +664,22 @@ struct BudgetEngineTests {
       }
     }
     #expect(problems.isEmpty, "\(problems.prefix(8))")
-    let lambda = 4.0, q = 0.25
+    let lambda = 4.0
+    let q = 0.25
     var failures: [String] = []
     func check(_ j: Int, _ exact: Double, _ what: String) {
       let (mean, mcse) = meanAndMCSE(matrix, columns: L.count, column: j)
-      if !(abs(mean - exact) <= 4 * mcse + 1e-9 * max(1, exact)) { failures.append("\(what): \(mean) vs \(exact) (MCSE \(mcse))") }
+      if !(abs(mean - exact) <= 4 * mcse + 1e-9 * max(1, exact)) {
+        failures.append("\(what): \(mean) vs \(exact) (MCSE \(mcse))")
+      }
     }
     for m in 0..<L.months {
       let waiting = (0...min(m, 2)).reduce(0.0) { $0 + lambda * Foundation.pow(1 - q, Double($1)) }
       check(L.monthly(variant: 0, measure: 0, month: m), waiting, "waiting month \(m)")
     }
     for y in 0..<L.years {
-      var turned = 0.0, dropped = 0.0
+      var turned = 0.0
+      var dropped = 0.0
       for m in 12 * y..<12 * y + 12 {
         if m >= 3 { turned += lambda * (1 - q) * (1 - q) }
         if m >= 1 { dropped += lambda * q }
@@ -595,7 +706,10 @@ struct BudgetEngineTests {
   func test_invalidRun() throws {
     // A drop-out drawn from a normal distribution leaves [0, 1] in some runs.
     let yaml = Self.queueYAML
-      .replacingOccurrences(of: "back: {value: 0.05, source: t}", with: "back: {value: 0.05, source: t}\n  q: {dist: normal, mean: 0.5, sd: 0.5, source: t}")
+      .replacingOccurrences(
+        of: "back: {value: 0.05, source: t}",
+        with: "back: {value: 0.05, source: t}\n  q: {dist: normal, mean: 0.5, sd: 0.5, source: t}"
+      )
       .replacingOccurrences(of: "dropout: 0.1", with: "dropout: q")
     let stress = try Self.stress(yaml)
     do {

@@ -18,7 +18,8 @@ import Testing
 struct BinomialTests {
   /// P(X = k) for X ~ Binomial(n, p), 0 < p < 1.
   static func probability(_ k: Int, trials n: Int, probability p: Double) -> Double {
-    let nn = Double(n), kk = Double(k)
+    let nn = Double(n)
+    let kk = Double(k)
     return exp(lgamma(nn + 1) - lgamma(kk + 1) - lgamma(nn - kk + 1) + kk * log(p) + (nn - kk) * log1p(-p))
   }
 
@@ -43,7 +44,8 @@ struct BinomialTests {
   /// largest k with N·P(X ≥ k) ≥ 20. Every bin expects at least 10 draws, so the chi-square
   /// approximation holds; degrees of freedom = bins − 1 (nothing is estimated). A draw outside
   /// 0 … n counts fully against the fit.
-  static func chiSquare(trials n: Int, probability p: Double, count: Int) -> (statistic: Double, degreesOfFreedom: Int) {
+  static func chiSquare(trials n: Int, probability p: Double, count: Int) -> (statistic: Double, degreesOfFreedom: Int)
+  {
     let pmf = (0...n).map { probability($0, trials: n, probability: p) }
     let cdf = Self.cdf(trials: n, probability: p)
     let total = Double(count)
@@ -120,7 +122,8 @@ struct BinomialTests {
   func test_inverse_moments(_ n: Int, _ p: Double) {
     let count = 100_000
     var generator = testGenerator("binomial moments \(n) \(p)")
-    var mean = 0.0, sumOfSquares = 0.0
+    var mean = 0.0
+    var sumOfSquares = 0.0
     for i in 1...count {
       let x = Double(Self.draw(&generator, trials: n, probability: p))
       let delta = x - mean
@@ -128,7 +131,9 @@ struct BinomialTests {
       sumOfSquares += delta * (x - mean)
     }
     let variance = sumOfSquares / Double(count - 1)
-    let nn = Double(n), q = 1 - p, N = Double(count)
+    let nn = Double(n)
+    let q = 1 - p
+    let N = Double(count)
     let sigma2 = nn * p * q
     let mu4 = sigma2 * (1 + 3 * (nn - 2) * p * q)
     let meanBound = 4 * (sigma2 / N).squareRoot()
