@@ -51,7 +51,8 @@ extension ScenarioBuilder {
     } else {
       startYear = priceYear ?? 1
     }
-    let years = wholeNumber(fields, "years", path: e.path, what: "the length of the stress test in years", range: 1...50, required: true) ?? 1
+    let validYears = wholeNumber(fields, "years", path: e.path, what: "the length of the stress test in years", range: 1...50, required: true)
+    let years = validYears ?? 1
 
     // Inflow.
     var inflow: Scenario.Budget.Inflow?
@@ -61,8 +62,9 @@ extension ScenarioBuilder {
       var seasonality = [Double](repeating: 1, count: 12)
       if let f = walker.entry(section.fields, "seasonality") {
         let (node, path, own) = sourcedValue(f.value, f.path)
+        // Like the rate and trend: the section's own source documents the factors.
         let shared = readProvenance(section.fields)
-        let provenance = own ?? (shared.isDocumented ? shared : nil)
+        let provenance = own?.isDocumented == true ? own : (shared.isDocumented ? shared : own)
         sources["inflow.seasonality"] = provenance
         warnUnsourced(provenance, node: node, path: path, what: "budget.inflow.seasonality")
         let items = walker.sequence(node, path) ?? []
@@ -156,7 +158,8 @@ extension ScenarioBuilder {
                                       key: "indexation", sources: &sources, default: 0)
 
     let lines = readBudgetLines(fields, path: e.path)
-    let variants = readVariants(fields, path: e.path, months: 12 * years)
+    // Without a valid `years` the months of the variants cannot be checked (no cascade of errors).
+    let variants = readVariants(fields, path: e.path, months: validYears.map { 12 * $0 })
 
     guard let arm, let inflow, let capacity, let waiting, let service,
       let programme, let indexation
@@ -208,7 +211,7 @@ extension ScenarioBuilder {
     return lines
   }
 
-  private func readVariants(_ fields: [MappingEntry], path: [PathComponent], months: Int) -> [Scenario.Budget.Variant] {
+  private func readVariants(_ fields: [MappingEntry], path: [PathComponent], months: Int?) -> [Scenario.Budget.Variant] {
     guard let f = walker.entry(fields, "variants"), !YAMLWalker.isNull(f.value) else { return [] }
     var variants: [Scenario.Budget.Variant] = []
     for entry in walker.mapping(f.value, f.path, what: "variants (name: {label, referral_surge, price_rise, funding_stop, ramp_up_months})") ?? [] {
@@ -222,10 +225,12 @@ extension ScenarioBuilder {
       variant.provenance = readProvenance(v)
       func month(_ fields: [MappingEntry], _ key: String, _ at: MappingEntry) -> Int? {
         guard let m = walker.entry(fields, key) else {
-          walker.error(at.keyNode, at.path, "'\(at.key)' needs '\(key)': a month number from 0 (January of the start year) to \(months - 1)")
+          let last = months.map { " to \($0 - 1)" } ?? " on"
+          walker.error(at.keyNode, at.path, "'\(at.key)' needs '\(key)': a month number from 0 (January of the start year)\(last)")
           return nil
         }
         guard let x = walker.integer(m.value, m.path, what: "a month number") else { return nil }
+        guard let months else { return x }
         guard (0..<months).contains(x) else {
           walker.error(m.value, m.path, "month \(x) is outside the stress test (months 0 to \(months - 1))")
           return nil
