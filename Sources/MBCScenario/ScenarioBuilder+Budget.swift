@@ -141,8 +141,14 @@ extension ScenarioBuilder {
       } else {
         walker.error(section.node, section.path, "programme needs 'payer': who funds the programme (one of \(payerNames.joined(separator: ", ")))")
       }
+      // Amounts of another price year are brought to the scenario's with the price index.
+      let factor = priceFactor(section.fields)
       func amount(_ key: String, _ what: String) -> ModelExpression? {
-        budgetExpression(section, key, what: what, key: "programme.\(key)", sources: &sources, default: 0, nonNegative: true)
+        guard let x = budgetExpression(section, key, what: what, key: "programme.\(key)", sources: &sources, default: 0, nonNegative: true)
+        else { return nil }
+        if factor == 1 { return x }
+        if let v = x.constantValue { return ModelExpression(constant: v * factor) }
+        return (try? ModelExpression("(\(x.text)) * \(factor)")) ?? x
       }
       let startup = amount("startup", "the start-up cost (spread over the first year)")
       let fixed = amount("fixed_per_year", "the fixed cost per year")

@@ -435,7 +435,7 @@ struct BudgetLanguageTests {
   /// never reads it: amounts written in 2020 prices would silently be used as prices of the
   /// scenario's price year. It must either convert them with the scenario's price index (as
   /// parameters and cost lines do) or be an error.
-  @Test("KNOWN BUG: budget.programme.price_year is accepted and silently ignored")
+  @Test("budget.programme.price_year converts the programme's amounts with the price index")
   func test_programmePriceYearIsNotIgnored() throws {
     let yaml = Self.yaml(
       Self.minimal,
