@@ -373,7 +373,11 @@ final class BudgetEngine {
       row[layout.payback(variant: v, payer: p)] = lastNotPositive[p] == M - 1 ? .infinity : Double(lastNotPositive[p] + 2)
     }
     for (l, caps) in x.caps.enumerated() {
-      for y in 0..<Y { row[layout.cap(variant: v, line: l, year: y)] = caps.isEmpty ? .nan : caps[min(y, caps.count - 1)] }
+      let indexed = budget.lines[l].indexed
+      for y in 0..<Y {
+        let growth = indexed ? pow(1 + x.indexation, Double(y)) : 1
+        row[layout.cap(variant: v, line: l, year: y)] = caps.isEmpty ? .nan : caps[min(y, caps.count - 1)] * growth
+      }
     }
   }
 }

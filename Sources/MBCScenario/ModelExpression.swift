@@ -39,7 +39,7 @@ public struct ModelExpression: Sendable, CustomStringConvertible {
 
   /// An expression that is a number.
   public init(constant value: Double) {
-    self.text = "\(value)"
+    self.text = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     self.root = .number(value, offset: 0)
   }
 

@@ -96,6 +96,8 @@ extension Scenario {
       public var covers: Covers
       /// The cap per year (one expression per year; the last repeats); empty: no cap.
       public var caps: [ModelExpression]
+      /// Whether the caps are in prices of year 0 and grow with ``Budget/indexation`` like the costs.
+      public var indexed = false
       public var provenance: Provenance
     }
 

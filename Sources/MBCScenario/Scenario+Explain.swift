@@ -153,7 +153,34 @@ extension Scenario {
         }
       }
     }
+    if let b = budget { out += budgetExplanation(b) }
     return out.joined(separator: "\n")
+  }
+
+  /// The `budget:` section in words (for `mbc stress`).
+  private func budgetExplanation(_ b: Budget) -> [String] {
+    var out = ["", "Budget stress test (mbc stress), \(b.startYear)–\(b.startYear + b.years - 1), month by month:"]
+    let season = b.inflow.seasonality.allSatisfy { $0 == 1 } ? "" : " × the seasonal factor of the calendar month"
+    out.append("  referrals per month: Poisson with mean \(b.inflow.rate.text)\(season) × (1 + \(b.inflow.trend.text))^(month/12)")
+    out.append("  places: floor(\(b.capacity.fte.text) FTE × \(b.capacity.caseload.text) clients per FTE)\(b.capacity.rampUpMonths > 0 ? ", growing over the first \(b.capacity.rampUpMonths) months" : "")")
+    out.append("  waiting: a client leaves the list with probability \(b.waiting.dropout.text) a month and is turned away after \(b.waiting.maxMonths) months")
+    out.append("  service: in arm \(arms[b.arm].name) while in \(b.service.states.map { states[$0].name }.joined(separator: ", "))\(b.service.maxMonths.map { ", at most \($0) months" } ?? ""); waiting and never-admitted clients follow \(arms[referenceArm].name)")
+    let p = b.programme
+    out.append("  programme (paid by \(payers[p.payer].name); replaces the cost lines marked intervention): start-up \(p.startup.text), fixed \(p.fixedPerYear.text) a year, \(p.perFTEYear.text) per FTE-year, \(p.perClient.text) per admission, \(p.perClientMonth.text) per client-month")
+    if b.indexation.constantValue != 0 { out.append("  every cost of year y × (1 + \(b.indexation.text))^y") }
+    for l in b.lines {
+      let cap = l.caps.isEmpty ? "no cap" : "cap \(l.caps.map(\.text).joined(separator: ", "))\(l.indexed ? ", indexed" : "")"
+      out.append("  line \(l.name) (\(l.label)): \(payers[l.payer].name), \(l.covers.rawValue); \(cap)")
+    }
+    for v in b.variants {
+      var what: [String] = []
+      if let x = v.surge { what.append("referrals \(format(x.percent))% from month \(x.fromMonth)") }
+      if let x = v.priceRise { what.append("\(x.programmeOnly ? "programme" : "all") prices \(format(x.percent))% from month \(x.fromMonth)") }
+      if let x = v.fundingStop { what.append("no admissions from month \(x.afterMonth), clients in service \(x.finish ? "finish" : "stop")") }
+      if let x = v.rampUpMonths { what.append("ramp-up over \(x) months") }
+      out.append("  variant \(v.name) (\(v.label)): \(what.joined(separator: "; "))")
+    }
+    return out
   }
 
   private func basis(_ b: CostLine.Basis) -> String {

@@ -184,7 +184,8 @@ extension ScenarioBuilder {
       guard walker.identifier(entry.key, entry.keyNode, entry.path, what: "budget line"), let line = walker.mapping(entry.value, entry.path) else {
         continue
       }
-      walker.checkKeys(line, allowed: ["label", "payer", "covers", "cap", "source", "assumption", "note"], context: "budget line '\(entry.key)'")
+      walker.checkKeys(line, allowed: ["label", "payer", "covers", "cap", "indexed", "source", "assumption", "note"],
+                       context: "budget line '\(entry.key)'")
       let provenance = readProvenance(line)
       let label = walker.entry(line, "label").flatMap { walker.string($0.value, $0.path) } ?? entry.key
       var payer: Int?
@@ -211,8 +212,10 @@ extension ScenarioBuilder {
         }
         if caps.isEmpty && items.isEmpty { walker.error(c.value, c.path, "give the cap per year as an amount or a list of amounts (one per year)") }
       }
+      var indexed = false
+      if let i = walker.entry(line, "indexed") { indexed = walker.bool(i.value, i.path, what: "true or false") ?? false }
       guard let payer else { continue }
-      lines.append(.init(name: entry.key, label: label, payer: payer, covers: covers, caps: caps, provenance: provenance))
+      lines.append(.init(name: entry.key, label: label, payer: payer, covers: covers, caps: caps, indexed: indexed, provenance: provenance))
     }
     return lines
   }

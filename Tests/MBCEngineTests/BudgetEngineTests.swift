@@ -518,6 +518,9 @@ struct BudgetEngineTests {
       service: {states: [A]}
       programme: {payer: municipality, startup: 60000, fixed_per_year: 30000, per_fte_year: 80000, source: t}
       indexation: {value: 0.04, source: t}
+      lines:
+        plain: {payer: municipality, covers: programme, cap: [300000, 250000], source: t}
+        grows: {payer: municipality, covers: programme, cap: 250000, indexed: true, source: t}
       variants:
         wages: {price_rise: {percent: 7, from_month: 12}}
         slow: {ramp_up_months: 4}
@@ -560,6 +563,17 @@ struct BudgetEngineTests {
           != row[L.cash(variant: 0, measure: 1, year: y, payer: q)]
         {
           problems.append("run \(run) wages year \(y): cost without the programme changed")
+        }
+      }
+      // Caps: as written (the last repeats), or grown with the indexation; a programme line
+      // spends exactly the programme's cost.
+      for y in 0..<3 {
+        let plain = row[L.cap(variant: 0, line: 0, year: y)], grows = row[L.cap(variant: 0, line: 1, year: y)]
+        if plain != (y == 0 ? 300000 : 250000) { problems.append("run \(run) plain cap year \(y): \(plain)") }
+        let expected = 250000 * Foundation.pow(1.04, Double(y))
+        if abs(grows - expected) > 1e-9 * expected { problems.append("run \(run) indexed cap year \(y): \(grows) vs \(expected)") }
+        for v in 0..<3 where row[L.spend(variant: v, line: 1, year: y)] != row[L.cash(variant: v, measure: 2, year: y, payer: 0)] {
+          problems.append("run \(run) variant \(v) year \(y): line spending differs from the programme cost")
         }
       }
       for m in 0..<36 {
