@@ -16,7 +16,7 @@ temporary folder. After the load event and two animation frames it is checked fo
    drawn mark (path, rect, circle, ellipse, line, polyline, polygon; not inside defs, clipPath,
    mask, pattern, marker or symbol); at least --min-charts;
 3. headline numbers: every element of class `num` names a cell of a CSV file next to the page
-   and shows its value (see `NumberCheck` below); at least --min-numbers.
+   and shows its value (its innerText: what a reader sees); at least --min-numbers.
 
 Headline-number attributes:
     data-file     the CSV file, in the page's folder (default summary.csv)
@@ -101,6 +101,7 @@ def find_chromium(explicit: str | None) -> str:
 class Rendered:
     """What the browser saw: the DOM after scripts ran, console errors, outside requests, a PNG."""
     dom: str
+    visible_numbers: list[str]  # innerText of each `.num`, in document order
     console_errors: list[str]
     outside_requests: list[str]
     screenshot: bytes
@@ -240,9 +241,13 @@ def render(url: str, chromium: str, window: tuple[int, int], timeout: float) -> 
                 "expression": "(document.doctype ? new XMLSerializer().serializeToString(document.doctype)"
                               " + '\\n' : '') + document.documentElement.outerHTML",
                 "returnByValue": True}, session)["result"].get("value", "")
+            visible = browser.call("Runtime.evaluate", {
+                "expression": "Array.from(document.querySelectorAll('.num'), e => e.innerText)",
+                "returnByValue": True}, session)["result"].get("value", [])
             shot = browser.call("Page.captureScreenshot", {"format": "png"}, session)
             errors, outside = console_problems(browser.events, url)
-            return Rendered(dom, errors, outside, base64.b64decode(shot["data"]), time.monotonic() - start)
+            seconds = time.monotonic() - start
+            return Rendered(dom, visible, errors, outside, base64.b64decode(shot["data"]), seconds)
         finally:
             browser.close()
 
@@ -520,6 +525,9 @@ def check_page(page: Path, rendered: Rendered, min_charts: int, min_numbers: int
         failures.append(f"{len(reader.charts)} charts (svg.chart) on the page; at least {min_charts} expected")
     if len(reader.numbers) < min_numbers:
         failures.append(f"{len(reader.numbers)} headline numbers (.num) on the page; at least {min_numbers} expected")
+    if len(rendered.visible_numbers) == len(reader.numbers):  # else the text in the DOM
+        for number, text in zip(reader.numbers, rendered.visible_numbers):
+            number.text = text
     numbers = NumberCheck(page.parent)
     failures += [problem for n in reader.numbers if (problem := numbers.check(n))]
     print(f"{page}: {len(reader.charts)} charts, {len(reader.numbers)} headline numbers, "
