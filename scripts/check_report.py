@@ -22,8 +22,10 @@ Headline-number attributes:
     data-file     the CSV file, in the page's folder (default summary.csv)
     data-stat     the column that holds the value (mean, p2_5, p_positive, ...)
     data-value    the exact text of that cell
-    data-divisor  the visible number is value / divisor (an amount per client); a numeric
-                  data-per-client is read as the divisor too
+    data-divisor  the visible number is value / divisor (data-per-client: the number of
+                  clients, for an amount per client; data-per-client needs data-divisor)
+    data-digits   the number of decimals shown (optional)
+    data-format   presentation (money, number, percent); `percent` requires a % sign
     data-X        any other attribute names column X of the file (`-` may stand for `_`) and
                   must equal its text; together they must select exactly one row
 The visible text must hold one number that is the value (divided by the divisor) rounded to
@@ -68,7 +70,7 @@ UNDRAWN_CONTAINERS = {"defs", "clippath", "mask", "pattern", "marker", "symbol",
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                  "param", "source", "track", "wbr"}
 # Attributes of a headline number that are not CSV columns.
-RESERVED_ATTRIBUTES = {"file", "stat", "value", "divisor", "per-client"}
+RESERVED_ATTRIBUTES = {"file", "stat", "value", "divisor", "per-client", "format", "digits"}
 SCALE_WORDS = {"%": 1e-2, "k": 1e3, "duizend": 1e3, "thousand": 1e3, "m": 1e6, "mln": 1e6,
                "mio": 1e6, "million": 1e6, "miljoen": 1e6, "bn": 1e9, "mld": 1e9,
                "billion": 1e9, "miljard": 1e9}
@@ -359,6 +361,7 @@ class Reading:
     """One way to read the number on the page: its value and half a unit of its last digit."""
     value: float
     half_unit: float
+    decimals: int
 
 
 def readings(text: str) -> tuple[list[Reading], str | None]:
@@ -406,7 +409,7 @@ def readings(text: str) -> tuple[list[Reading], str | None]:
             unit = 10.0 ** -len(fraction)
         else:  # 1,234,000 may be rounded to thousands
             unit = 10.0 ** (len(whole) - len(whole.rstrip("0"))) if whole.strip("0") else 1.0
-        result.append(Reading(value * scale, unit / 2 * scale))
+        result.append(Reading(value * scale, unit / 2 * scale, len(fraction)))
     return result, None
 
 
@@ -476,18 +479,27 @@ class NumberCheck:
             if re.search(r"\d", shown):
                 return f"{label}: the value is {cell!r} but the page shows {shown!r}"
             return None
-        divisor_text = number.attributes.get("divisor") or number.attributes.get("per-client")
+        attributes = number.attributes
+        divisor_text = attributes.get("divisor")
+        if "per-client" in attributes and divisor_text is None:
+            return f"{label}: data-per-client without data-divisor (the number of clients)"
         if divisor_text is not None:
             try:
                 divisor = float(divisor_text)
             except ValueError:
-                return f"{label}: the divisor {divisor_text!r} is not a number (use data-divisor=\"CLIENTS\")"
+                return f"{label}: data-divisor={divisor_text!r} is not a number"
             if divisor == 0:
-                return f"{label}: the divisor is 0"
+                return f"{label}: data-divisor is 0"
             value /= divisor
         options, problem = readings(shown)
         if problem:
             return f"{label}: the visible text {shown!r} has {problem}; expected one number, {value:g}"
+        if attributes.get("format") == "percent" and "%" not in shown:
+            return f"{label}: data-format=\"percent\" but the visible text {shown!r} has no %"
+        if "digits" in attributes:
+            options = [r for r in options if str(r.decimals) == attributes["digits"]]
+            if not options:
+                return f"{label}: the visible text {shown!r} does not have data-digits={attributes['digits']} decimals"
         if not any(abs(r.value - value) <= r.half_unit * (1 + 1e-9) + 1e-12 * abs(value) for r in options):
             per = f" ({cell} / {divisor_text})" if divisor_text is not None else ""
             return f"{label}: the page shows {shown!r} but the value is {value:.10g}{per}"

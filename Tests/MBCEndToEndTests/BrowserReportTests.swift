@@ -103,12 +103,14 @@ struct BrowserReportTests {
       in Dutch <span class="num" \(Self.netSaving) \(Self.netSavingMean)>€ 638.197,7</span>,
       with hidden text <span class="num" \(Self.netSaving) \(Self.netSavingMean)>€638,198<span hidden> 2024</span>
         </span>,
-      per client <span class="num" \(Self.netSaving) \(Self.netSavingMean) data-per-client="100">€6,382</span>,
+      per client <span class="num" \(Self.netSaving) \(Self.netSavingMean) data-per-client="1" data-divisor="100"
+        data-format="money">€6,382</span>,
       in millions <span class="num" \(Self.netSaving) \(Self.netSavingMean)>€0.64 mln</span>,
       lower bound <span class="num" \(Self.netSaving) data-stat="p2_5" data-value="-138803.2">−€138,803</span>,
-      P(saves) <span class="num" \(Self.netSaving) data-stat="p_positive" data-value="0.975">97.5%</span>,
+      P(saves) <span class="num" \(Self.netSaving) data-stat="p_positive" data-value="0.975"
+        data-format="percent">97.5%</span>,
       evictions avoided <span class="num" data-metric="events_avoided" data-event="eviction" data-stat="mean"
-        data-value="10.025">10.0</span>,
+        data-value="10.025" data-format="number" data-digits="1">10.0</span>,
       undefined <span class="num" data-metric="cost" data-arm="XX" data-stat="mean" data-value="NA">n/a</span>,
       stress test <span class="num" data-file="stress.csv" data-case="high_prices" data-stat="mean"
         data-value="-1234.5">€ −1.234,5</span>.</p>
@@ -146,7 +148,7 @@ struct BrowserReportTests {
   }
 
   @Test(
-    "checker: headline numbers without a row, with a stale data-value, ambiguous, or naming no column; a broken image",
+    "checker: headline numbers without a row, stale, ambiguous, naming no column, misformatted; a broken image",
     .enabled(if: ReportChecker.shouldRun, skipReason))
   func test_checker_lookupFailures() throws {
     guard let checker = ReportChecker.make() else { return }
@@ -158,7 +160,11 @@ struct BrowserReportTests {
       <span class="num" data-metric="net_saving" data-arm="BZ" data-payr="total" data-stat="mean"
         data-value="1">1</span>
       <span class="num" data-file="nope.csv" data-metric="x" data-stat="mean" data-value="1">1</span>
-      <span class="num" \(Self.netSaving) \(Self.netSavingMean)>€638,198 or €1</span></p>
+      <span class="num" \(Self.netSaving) \(Self.netSavingMean)>€638,198 or €1</span>
+      <span class="num" \(Self.netSaving) \(Self.netSavingMean) data-per-client="1">€6,382</span>
+      <span class="num" \(Self.netSaving) \(Self.netSavingMean) data-digits="1">638,198</span>
+      <span class="num" \(Self.netSaving) data-stat="p_positive" data-value="0.975"
+        data-format="percent">0.975</span></p>
       <img src="missing-figure.png" alt="">
       """)
     defer { try? FileManager.default.removeItem(at: page.deletingLastPathComponent()) }
@@ -171,6 +177,9 @@ struct BrowserReportTests {
       "data-payr names no column of summary.csv",
       "nope.csv does not exist next to the report",
       "has 2 numbers; expected one number",
+      "data-per-client without data-divisor",
+      "the visible text '638,198' does not have data-digits=1 decimals",
+      "data-format=\"percent\" but the visible text '0.975' has no %",
       "console error: network: Failed to load resource",
       "0 charts (svg.chart) on the page; at least 1 expected",
     ]
