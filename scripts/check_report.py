@@ -136,6 +136,7 @@ class DevToolsPipe:
             f"--user-data-dir={profile}", f"--window-size={window[0]},{window[1]}",
             "--hide-scrollbars", "--no-first-run", "--no-default-browser-check",
             "--disable-extensions", "--disable-background-networking", "--mute-audio",
+            "--disable-dev-shm-usage",  # containers often have a small /dev/shm
             "about:blank",
         ]
         self.process = subprocess.Popen(
