@@ -1,6 +1,7 @@
 # mbc: the two commands a fresh machine needs are `make demo` and `make test`.
-# Each installs what is missing (OpenBLAS via apt; a Python venv for the notebook test),
-# then builds and runs. Nothing else needs to be installed beforehand but the Swift toolchain.
+# Each installs what is missing (OpenBLAS via apt; for the tests also a Python venv for the
+# notebooks and Chromium for the report), then builds and runs. Nothing else needs to be
+# installed beforehand but the Swift toolchain.
 
 SHELL   := /bin/bash
 SWIFT   ?= swift
@@ -9,13 +10,15 @@ RUNS    ?= 1e4
 NUMPY_RUNS ?= 1e5
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MBC     := .build/release/mbc
+SCREENSHOTS ?= results/report-screenshots
 PY_PKGS := nbclient nbformat ipykernel pandas matplotlib
 
-.PHONY: all deps venv build demo test test-release bench bench-check bench-thresholds bench-numpy clean help
+.PHONY: all deps venv chromium build demo test test-release bench bench-check bench-thresholds bench-numpy clean help
 
 help:
 	@echo "make demo   install OpenBLAS if missing, build (release), run Scenarios/bemoeizorg.yaml"
-	@echo "make test   install OpenBLAS and the notebook venv if missing, run the whole test suite"
+	@echo "make test   install OpenBLAS, the notebook venv and Chromium if missing, run the whole test suite"
+	@echo "            (screenshots of the bundled scenarios' reports: $(SCREENSHOTS)/)"
 	@echo "make bench  run the package-benchmark benchmarks in Benchmarks/"
 	@echo "make bench-check       short benchmark run, fails on a regression beyond the stored thresholds"
 	@echo "make bench-thresholds  re-record Benchmarks/Thresholds/ on this machine"
@@ -45,6 +48,17 @@ $(VENV)/.mbc-ready:
 	  touch $@
 venv: $(VENV)/.mbc-ready
 
+# Debian's chromium, for the test that renders each report in a headless browser
+# (Tests/MBCEndToEndTests/BrowserReportTests.swift); not needed by `make demo`. About 150 MB to
+# download, 530 MB installed (129 packages on a Debian 12 base image).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then \
+	  echo "mbc: installing chromium with apt-get (headless browser for the report test; ~150 MB) ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null && \
+	  command -v chromium >/dev/null || { echo "mbc: chromium could not be installed" >&2; exit 1; }; \
+	fi
+
 # --- build, demo, test ----------------------------------------------------------------------
 
 build: deps
@@ -54,8 +68,12 @@ demo: build
 	@echo
 	$(MBC) simulate Scenarios/bemoeizorg.yaml --runs $(RUNS) --out results/bemoeizorg
 
-test: deps venv
-	MBC_NOTEBOOK_PYTHON=$(abspath $(VENV))/bin/python MBC_REQUIRE_NOTEBOOK=1 $(SWIFT) test
+# MBC_REQUIRE_*: a missing venv or Chromium fails the notebook and browser tests instead of
+# skipping them. MBC_REPORT_SCREENSHOTS keeps the screenshots of the bundled reports.
+test: deps venv chromium
+	MBC_NOTEBOOK_PYTHON=$(abspath $(VENV))/bin/python MBC_REQUIRE_NOTEBOOK=1 \
+	  MBC_CHROMIUM="$$(command -v chromium || command -v chromium-browser)" MBC_REQUIRE_BROWSER=1 \
+	  MBC_REPORT_SCREENSHOTS=$(abspath $(SCREENSHOTS)) $(SWIFT) test
 
 # --- benchmarks (the nested package Benchmarks/, see docs/performance.md) ------------------
 
