@@ -44,14 +44,14 @@ public enum StressReport {
       if m > best.mean { best = (p, m) }
     }
     let total = d.summaryRow("net_saving", "base", "total", nil).number("mean")
-    body += "<p>Over \(b.years) years all payers together \(total >= 0 ? "save " : "pay ")"
-    body += num(d, "net_saving", "base", "total", nil, "mean") { f.money(abs($0)) }
-    body += total >= 0 ? "" : " more"
+    body += "<p>Over \(b.years) years the net saving of all payers together is "
+    body += num(d, "net_saving", "base", "total", nil, "mean") { f.money($0) }
     body += " (95% interval " + num(d, "net_saving", "base", "total", nil, "p2_5") { f.money($0) } + " to "
-    body += num(d, "net_saving", "base", "total", nil, "p97_5") { f.money($0) } + "). "
-    body += "\(esc(s.payers[best.payer].label)) gains most: " + num(d, "net_saving", "base", s.payers[best.payer].name, nil, "mean") { f.money($0) }
-    body += ". \(esc(s.payers[b.programme.payer].label)), which funds the programme, "
-    body += num(d, "net_saving", "base", s.payers[b.programme.payer].name, nil, "mean") { f.signedSaving($0) } + ".</p>\n"
+    body += num(d, "net_saving", "base", "total", nil, "p97_5") { f.money($0) } + "): "
+    body += total >= 0 ? "together they save money. " : "together they pay more than without the programme. "
+    body += "\(esc(s.payers[best.payer].label)) gains most (" + num(d, "net_saving", "base", s.payers[best.payer].name, nil, "mean") { f.money($0) }
+    body += "); \(esc(s.payers[b.programme.payer].label)), which funds the programme, has a net saving of "
+    body += num(d, "net_saving", "base", s.payers[b.programme.payer].name, nil, "mean") { f.money($0) } + ".</p>\n"
     body += "<p>On average " + num(d, "admitted", "base", "clients", nil, "mean") { f.count($0) } + " of "
     body += num(d, "referrals", "base", "clients", nil, "mean") { f.count($0) } + " referred clients are admitted; "
     body += num(d, "turned_away", "base", "clients", nil, "mean") { f.count($0) } + " are turned away after waiting \(b.waiting.maxMonths) months or after a funding stop.</p>\n"
@@ -347,8 +347,6 @@ struct StressFormat {
   func percent(_ v: Double) -> String { v.isNaN ? "n/a" : (v > 0 && v < 0.005 ? "<" + locale.percent(0.01) : locale.percent(v)) }
   func count(_ v: Double) -> String { locale.number(v) }
   func decimal(_ v: Double, digits: Int) -> String { locale.number(v, digits: digits) }
-  /// "pays €X more" / "saves €X".
-  func signedSaving(_ v: Double) -> String { v >= 0 ? "saves " + money(v) : "pays " + money(-v) + " more" }
   func month(_ m: Int, startYear: Int) -> String {
     let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     return "\(names[m % 12]) \(startYear + m / 12)"

@@ -56,6 +56,42 @@ struct BrowserReportTests {
     }
   }
 
+  /// The bundled scenarios with a `budget:` section (run by `mbc stress`).
+  static func budgetScenarios() -> [String] {
+    let folder = MBCBinary.repository.appendingPathComponent("Scenarios")
+    return bundledScenarios().filter { name in
+      let text = (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
+      return text.split(separator: "\n").contains { $0.hasPrefix("budget:") }
+    }
+  }
+
+  @Test(
+    "each bundled budget stress test's report renders with drawn charts and headline numbers equal to summary.csv, in both locales",
+    .enabled(if: ReportChecker.shouldRun, skipReason), arguments: budgetScenarios())
+  func test_bundledStressReport(_ fileName: String) throws {
+    guard let checker = ReportChecker.make() else { return }
+    for locale in ["en", "nl"] {
+      let results = try temporaryDirectory("browser-stress")
+      defer { try? FileManager.default.removeItem(at: results) }
+      let stress = try MBCBinary.run([
+        "stress", "Scenarios/\(fileName)", "--runs", "40", "--seed", "1", "--quiet", "--locale", locale, "--out", results.path,
+      ])
+      try #require(stress.status == 0, "mbc stress \(fileName) exited with \(stress.status):\n\(stress.stderr)")
+      let screenshot = results.appendingPathComponent("screenshot.png")
+      let outcome = try checker.check(
+        results.appendingPathComponent("report.html"), screenshot: screenshot,
+        dom: results.appendingPathComponent("rendered.html"))
+      #expect(outcome.status == 0 && outcome.failures.isEmpty, "stress report.html of \(fileName) (\(locale)):\n\(outcome.output)")
+      let png = FileManager.default.contents(atPath: screenshot.path) ?? Data()
+      #expect(png.count > 50_000, "the screenshot of \(fileName)'s stress report has only \(png.count) bytes")
+      if locale == "en", let keep = ProcessInfo.processInfo.environment["MBC_REPORT_SCREENSHOTS"], !keep.isEmpty, !png.isEmpty {
+        let folder = URL(fileURLWithPath: keep)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try png.write(to: folder.appendingPathComponent((fileName as NSString).deletingPathExtension + "-stress.png"))
+      }
+    }
+  }
+
   // MARK: - The checker on crafted pages
 
   /// A summary.csv in the shape of mbc's (quoted units with commas, NA), and a second CSV for `data-file`.
