@@ -26,7 +26,9 @@ public struct HTMLReport {
   let wtp: Double?
 
   /// The page for a scenario's results.
-  public static func render(scenario: Scenario, manifest: Manifest, tables: ReportTables, locale: ReportLocale = .international) -> String {
+  public static func render(
+    scenario: Scenario, manifest: Manifest, tables: ReportTables, locale: ReportLocale = .international
+  ) -> String {
     HTMLReport(scenario: scenario, manifest: manifest, tables: tables, locale: locale).page()
   }
 
@@ -57,8 +59,10 @@ public struct HTMLReport {
     var body = "<h1>\(escape(s.name))</h1>\n"
     if !s.description.isEmpty { body += "<p class=\"lead\">\(escape(s.description))</p>\n" }
     let subgroup = s.onlySubgroupLabel.map { " (only the subgroup <b>\(escape($0))</b>)" } ?? ""
-    body += "<p class=\"meta\">\(locale.number(Double(run.runs))) Monte Carlo runs of \(locale.number(Double(clients))) clients per arm"
-    body += "\(subgroup) over \(period); costs in \(escape(s.currency))\(s.priceYear.map { " (price year \($0))" } ?? ""), "
+    body +=
+      "<p class=\"meta\">\(locale.number(Double(run.runs))) Monte Carlo runs of \(locale.number(Double(clients))) clients per arm"
+    body +=
+      "\(subgroup) over \(period); costs in \(escape(s.currency))\(s.priceYear.map { " (price year \($0))" } ?? ""), "
     body += "discounted at \(locale.percent(s.costDiscountRate, digits: 2)) a year. Seed \(escape(run.seed)).</p>\n"
 
     for arm in s.arms where arm.name != reference.name {
@@ -69,8 +73,10 @@ public struct HTMLReport {
     body += analysisSection()
     body += inputsSection()
     body += "<p class=\"meta\">mbc \(escape(run.mbcVersion)) · scenario \(escape(run.scenario.path)) "
-    body += "(SHA-256 \(escape(String(run.scenario.sha256.prefix(16))))…) · seed \(escape(run.seed)) · \(locale.number(Double(run.runs))) runs · "
-    body += "\(run.threads) threads · started \(escape(run.startedAt)). The 95% uncertainty interval is the 2.5th–97.5th percentile of "
+    body +=
+      "(SHA-256 \(escape(String(run.scenario.sha256.prefix(16))))…) · seed \(escape(run.seed)) · \(locale.number(Double(run.runs))) runs · "
+    body +=
+      "\(run.threads) threads · started \(escape(run.startedAt)). The 95% uncertainty interval is the 2.5th–97.5th percentile of "
     body += "the simulated values; the confidence interval of the mean reflects only Monte Carlo error.</p>\n"
 
     return """
@@ -101,9 +107,11 @@ public struct HTMLReport {
     var out = "<h2>\(escape(arm.label)) compared with \(escape(reference.label))</h2>\n"
     out += headline(arm)
     let total = "net_saving.\(arm.name).total"
-    out += "<p class=\"key\">Over \(period), the net saving of all payers together is <b>\(num(total, "mean", .money))</b> for the cohort of "
+    out +=
+      "<p class=\"key\">Over \(period), the net saving of all payers together is <b>\(num(total, "mean", .money))</b> for the cohort of "
     out += "\(locale.number(Double(clients))) clients (\(num(total, "mean", .money, perClient: true)) per client). "
-    out += "In 95% of the simulated futures it lies between \(num(total, "p2_5", .money)) and \(num(total, "p97_5", .money)); "
+    out +=
+      "In 95% of the simulated futures it lies between \(num(total, "p2_5", .money)) and \(num(total, "p97_5", .money)); "
     out += "society as a whole saves money in <b>\(num(total, "p_positive", .percent))</b> of them. "
     out += "The Monte Carlo error of the mean is \(num(total, "mcse", .money)) (95% confidence interval of the mean "
     out += "\(num(total, "ci95_low", .money)) to \(num(total, "ci95_high", .money))).</p>\n"
@@ -113,39 +121,52 @@ public struct HTMLReport {
     for (i, payer) in payers.enumerated() {
       let name = "net_saving.\(arm.name).\(payer.name)"
       guard summaries[name] != nil else { continue }
-      out += "<tr\(i == s.payers.count ? " class=\"total\"" : "")><td>\(escape(payer.label))</td><td class=\"n\">\(num(name, "mean", .money))</td>"
+      out +=
+        "<tr\(i == s.payers.count ? " class=\"total\"" : "")><td>\(escape(payer.label))</td><td class=\"n\">\(num(name, "mean", .money))</td>"
       out += "<td class=\"n\">\(num(name, "mean", .money, perClient: true))</td>"
-      out += "<td class=\"n\">\(num(name, "p2_5", .money)) to \(num(name, "p97_5", .money))</td><td class=\"n\">\(num(name, "p_positive", .percent))</td></tr>\n"
+      out +=
+        "<td class=\"n\">\(num(name, "p2_5", .money)) to \(num(name, "p97_5", .money))</td><td class=\"n\">\(num(name, "p_positive", .percent))</td></tr>\n"
     }
-    out += "</table>\n<p class=\"note\">Net saving = cost under \(escape(reference.label)) minus cost under \(escape(arm.label)); positive means "
-    out += "the payer saves. A negative figure means the payer pays more (usually the one who funds the intervention).</p>\n"
+    out +=
+      "</table>\n<p class=\"note\">Net saving = cost under \(escape(reference.label)) minus cost under \(escape(arm.label)); positive means "
+    out +=
+      "the payer saves. A negative figure means the payer pays more (usually the one who funds the intervention).</p>\n"
     out += ledgerSection(arm: arm.name)
     out += cashflowCharts(arm)
     out += distribution(arm)
     out += plane(arm)
 
     if !s.effects.isEmpty {
-      out += "<h3>Effects</h3>\n<table>\n<tr><th>Effect</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th><th>Gain (mean)</th>"
+      out +=
+        "<h3>Effects</h3>\n<table>\n<tr><th>Effect</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th><th>Gain (mean)</th>"
       out += "<th>95% uncertainty interval</th><th>P(gain)</th></tr>\n"
       for f in s.effects {
-        let r = "effect.\(reference.name).\(f.name)", a = "effect.\(arm.name).\(f.name)", d = "effect_gain.\(arm.name).\(f.name)"
+        let r = "effect.\(reference.name).\(f.name)"
+        let a = "effect.\(arm.name).\(f.name)"
+        let d = "effect_gain.\(arm.name).\(f.name)"
         guard summaries[r] != nil, summaries[a] != nil, summaries[d] != nil else { continue }
         out += "<tr><td>\(escape(f.label)) (discounted at \(locale.percent(f.discountRate, digits: 2)))</td>"
         out += "<td class=\"n\">\(num(r, "mean", .number(2)))</td><td class=\"n\">\(num(a, "mean", .number(2)))</td>"
-        out += "<td class=\"n\">\(num(d, "mean", .number(2)))</td><td class=\"n\">\(num(d, "p2_5", .number(2))) to \(num(d, "p97_5", .number(2)))</td>"
+        out +=
+          "<td class=\"n\">\(num(d, "mean", .number(2)))</td><td class=\"n\">\(num(d, "p2_5", .number(2))) to \(num(d, "p97_5", .number(2)))</td>"
         out += "<td class=\"n\">\(num(d, "p_positive", .percent))</td></tr>\n"
       }
       out += "</table>\n"
     }
 
     if !s.events.isEmpty {
-      out += "<h3>Events in the cohort</h3>\n<table>\n<tr><th>Event</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th>"
+      out +=
+        "<h3>Events in the cohort</h3>\n<table>\n<tr><th>Event</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th>"
       out += "<th>Avoided (mean)</th><th>95% uncertainty interval</th></tr>\n"
       for e in s.events {
-        let r = "events.\(reference.name).\(e.name)", a = "events.\(arm.name).\(e.name)", d = "events_avoided.\(arm.name).\(e.name)"
+        let r = "events.\(reference.name).\(e.name)"
+        let a = "events.\(arm.name).\(e.name)"
+        let d = "events_avoided.\(arm.name).\(e.name)"
         guard summaries[r] != nil, summaries[a] != nil, summaries[d] != nil else { continue }
-        out += "<tr><td>\(escape(e.label))</td><td class=\"n\">\(num(r, "mean", .number(1)))</td><td class=\"n\">\(num(a, "mean", .number(1)))</td>"
-        out += "<td class=\"n\">\(num(d, "mean", .number(1)))</td><td class=\"n\">\(num(d, "p2_5", .number(0))) to \(num(d, "p97_5", .number(0)))</td></tr>\n"
+        out +=
+          "<tr><td>\(escape(e.label))</td><td class=\"n\">\(num(r, "mean", .number(1)))</td><td class=\"n\">\(num(a, "mean", .number(1)))</td>"
+        out +=
+          "<td class=\"n\">\(num(d, "mean", .number(1)))</td><td class=\"n\">\(num(d, "p2_5", .number(0))) to \(num(d, "p97_5", .number(0)))</td></tr>\n"
       }
       out += "</table>\n"
     }
@@ -158,7 +179,9 @@ public struct HTMLReport {
   func headline(_ arm: Scenario.Arm) -> String {
     let ledger = t.ledger?.records(where: ["arm": arm.name]) ?? []
     let label = Dictionary(payers.map { ($0.name, $0.label) }, uniquingKeysWith: { a, _ in a })
-    func mean(_ payer: String) -> Double { summaries["net_saving.\(arm.name).\(payer)"].flatMap { Self.number($0, "mean") } ?? .nan }
+    func mean(_ payer: String) -> Double {
+      summaries["net_saving.\(arm.name).\(payer)"].flatMap { Self.number($0, "mean") } ?? .nan
+    }
     let own = s.payers.map(\.name).filter { summaries["net_saving.\(arm.name).\($0)"] != nil }
     // The funder: the payer with the largest share of the extra intervention cost; without
     // cost lines marked as the intervention, the payer whose net saving is lowest.
@@ -170,24 +193,29 @@ public struct HTMLReport {
     func saves(_ payer: String, whom: String) -> String {
       let name = "net_saving.\(arm.name).\(payer)"
       let amount = "<b>\(num(name, "mean", .money, perClient: true)) per client</b>"
-      let interval = "95% uncertainty interval \(num(name, "p2_5", .money, perClient: true)) to \(num(name, "p97_5", .money, perClient: true))"
+      let interval =
+        "95% uncertainty interval \(num(name, "p2_5", .money, perClient: true)) to \(num(name, "p97_5", .money, perClient: true))"
       return mean(payer) >= 0
         ? "saves \(whom) \(amount) (\(interval))"
         : "costs \(whom) more than it saves: a net saving of \(amount) (\(interval))"
     }
     if let funder, own.count > 1 {
-      let whom = "\(Self.payerPhrase(label[funder] ?? funder))\(funds ? ", which funds it," : ", which bears the largest cost,")"
-      out += "Over \(period), \(escape(arm.label)) \(saves(funder, whom: escape(whom))); \(escape(Self.payerPhrase(label[funder] ?? funder))) saves "
+      let whom =
+        "\(Self.payerPhrase(label[funder] ?? funder))\(funds ? ", which funds it," : ", which bears the largest cost,")"
+      out +=
+        "Over \(period), \(escape(arm.label)) \(saves(funder, whom: escape(whom))); \(escape(Self.payerPhrase(label[funder] ?? funder))) saves "
       out += "money in \(num("net_saving.\(arm.name).\(funder)", "p_positive", .percent)) of the simulated futures. "
       out += "Counting all payers, it \(saves("total", whom: "society")); society saves money in "
     } else {
-      out += "Over \(period), \(escape(arm.label)) \(saves("total", whom: "society")) compared with \(escape(reference.label)); it saves money in "
+      out +=
+        "Over \(period), \(escape(arm.label)) \(saves("total", whom: "society")) compared with \(escape(reference.label)); it saves money in "
     }
     out += "\(num("net_saving.\(arm.name).total", "p_positive", .percent)) of the simulated futures."
     if own.count > 1, let best = own.max(by: { mean($0) < mean($1) }) {
       let who = escape(Self.payerPhrase(label[best] ?? best))
       let value = num("net_saving.\(arm.name).\(best)", "mean", .money, perClient: true)
-      out += mean(best) > 0
+      out +=
+        mean(best) > 0
         ? " \(who.prefix(1).uppercased() + who.dropFirst()) gains most: \(value) per client."
         : " No payer gains on average; \(who) loses least: \(value) per client."
     }
@@ -211,12 +239,17 @@ public struct HTMLReport {
       func column(_ key: String) -> [Double] { mine.map { $0.flatMap { Self.number($0, key) } ?? .nan } }
       let series = SVGChart.FanSeries(
         name: payer.label, mean: column("mean"), median: column("p50"),
-        bands: [SVGChart.FanSeries.Band(lower: column("p2_5"), upper: column("p97_5"), label: "95% uncertainty interval")])
-      out += SVGChart.fan(chart: "cashflow-\(arm.name)-\(payer.name)", title: payer.label, xLabels: labels, series: [series],
-                          yTitle: "net saving (\(s.currency))", yFormat: moneyAxis)
+        bands: [
+          SVGChart.FanSeries.Band(lower: column("p2_5"), upper: column("p97_5"), label: "95% uncertainty interval")
+        ])
+      out += SVGChart.fan(
+        chart: "cashflow-\(arm.name)-\(payer.name)", title: payer.label, xLabels: labels, series: [series],
+        yTitle: "net saving (\(s.currency))", yFormat: moneyAxis)
     }
-    out += "</div>\n<p class=\"note\">The cohort's net saving in each year, undiscounted (as a budget sees it): the band holds 95% of the "
-    out += "simulated futures, the solid line is the median and the dashed line the mean. Above 0 the payer saves that year.</p>\n"
+    out +=
+      "</div>\n<p class=\"note\">The cohort's net saving in each year, undiscounted (as a budget sees it): the band holds 95% of the "
+    out +=
+      "simulated futures, the solid line is the median and the dashed line the mean. Above 0 the payer saves that year.</p>\n"
     return out
   }
 
@@ -231,11 +264,14 @@ public struct HTMLReport {
       Self.number(total, key).map { SVGChart.Marker(value: $0, label: label) }
     }
     var out = "<h3>Distribution of the net saving (all payers)</h3>\n"
-    out += SVGChart.histogram(chart: "histogram-\(arm.name)", title: "Net saving of all payers, \(arm.label) against \(reference.label)",
-                              values: values, markers: markers, xTitle: "net saving for the cohort (\(s.currency))", xFormat: moneyAxis,
-                              yFormat: { locale.number($0) })
-    out += "<p class=\"note\">The first \(locale.number(Double(values.count))) runs: blue where society saves, vermillion where it pays more, grey "
-    out += "for the bin across 0. Dashed lines: the 2.5th percentile, median and 97.5th percentile of all \(locale.number(Double(run.runs))) runs.</p>\n"
+    out += SVGChart.histogram(
+      chart: "histogram-\(arm.name)", title: "Net saving of all payers, \(arm.label) against \(reference.label)",
+      values: values, markers: markers, xTitle: "net saving for the cohort (\(s.currency))", xFormat: moneyAxis,
+      yFormat: { locale.number($0) })
+    out +=
+      "<p class=\"note\">The first \(locale.number(Double(values.count))) runs: blue where society saves, vermillion where it pays more, grey "
+    out +=
+      "for the bin across 0. Dashed lines: the 2.5th percentile, median and 97.5th percentile of all \(locale.number(Double(run.runs))) runs.</p>\n"
     return out
   }
 
@@ -244,20 +280,29 @@ public struct HTMLReport {
   func plane(_ arm: Scenario.Arm) -> String {
     guard let plane = t.plane, let outcome = s.outcomeLabel else { return "" }
     let rows = plane.records(where: ["arm": arm.name, "payer": "total"])
-    let x = rows.map { Self.number($0, "delta_outcome") ?? .nan }, y = rows.map { Self.number($0, "delta_cost") ?? .nan }
+    let x = rows.map { Self.number($0, "delta_outcome") ?? .nan }
+    let y = rows.map { Self.number($0, "delta_cost") ?? .nan }
     guard x.contains(where: \.isFinite) else { return "" }
     let row = t.incremental?.records(where: ["arm": arm.name]).first
-    let mean = row.flatMap { r in Self.number(r, "versus_reference_outcome").flatMap { dx in Self.number(r, "versus_reference_cost").map { (dx, $0) } } }
+    let mean = row.flatMap { r in
+      Self.number(r, "versus_reference_outcome").flatMap { dx in
+        Self.number(r, "versus_reference_cost").map { (dx, $0) }
+      }
+    }
     let finite = x.filter(\.isFinite)
     let digits = SVGChart.decimals(for: SVGChart.ticks(finite.min() ?? 0, finite.max() ?? 1, count: 6))
     var out = "<h3>Cost-effectiveness plane</h3>\n"
     out += SVGChart.scatter(
-      chart: "ce-plane-\(arm.name)", title: "\(arm.label) against \(reference.label): difference in cost and in \(outcome)", x: x, y: y,
+      chart: "ce-plane-\(arm.name)",
+      title: "\(arm.label) against \(reference.label): difference in cost and in \(outcome)", x: x, y: y,
       xTitle: "difference in \(outcome) (more is better)", yTitle: "difference in cost (\(s.currency))",
-      xFormat: { locale.number($0, digits: digits) }, yFormat: moneyAxis, mean: mean.map { (x: $0.0, y: $0.1) }, slope: wtp,
+      xFormat: { locale.number($0, digits: digits) }, yFormat: moneyAxis, mean: mean.map { (x: $0.0, y: $0.1) },
+      slope: wtp,
       slopeLabel: wtp.map { "willingness to pay \(locale.money($0, currency: s.currency)) per unit" } ?? "")
-    out += "<p class=\"note\">Each dot is one of the first \(locale.number(Double(rows.count))) runs; the open circle is the mean of all runs. "
-    out += "Below the horizontal axis \(escape(arm.label)) is cheaper for society, right of the vertical axis it gives more \(escape(outcome))"
+    out +=
+      "<p class=\"note\">Each dot is one of the first \(locale.number(Double(rows.count))) runs; the open circle is the mean of all runs. "
+    out +=
+      "Below the horizontal axis \(escape(arm.label)) is cheaper for society, right of the vertical axis it gives more \(escape(outcome))"
     out += wtp == nil ? ".</p>\n" : "; below the dashed line it is cost-effective at the willingness to pay.</p>\n"
     return out
   }
@@ -265,14 +310,16 @@ public struct HTMLReport {
   // MARK: - Inputs
 
   func inputsSection() -> String {
-    var out = "<h2>Inputs and their sources</h2>\n<table>\n<tr><th>Parameter</th><th>Meaning</th><th>Value or distribution</th><th>Mean</th>"
+    var out =
+      "<h2>Inputs and their sources</h2>\n<table>\n<tr><th>Parameter</th><th>Meaning</th><th>Value or distribution</th><th>Mean</th>"
     out += "<th>Source or assumption</th></tr>\n"
     for p in s.parameters {
       var mean = ""
       if case .distribution(let d) = p.definition { mean = significant(d.mean) }
       let source =
         p.provenance.source.map { "Source: \(escape($0))" }
-        ?? p.provenance.assumption.map { "<span class=\"assumption\">Assumption: \(escape($0))</span>" } ?? "<span class=\"missing\">no source</span>"
+        ?? p.provenance.assumption.map { "<span class=\"assumption\">Assumption: \(escape($0))</span>" }
+        ?? "<span class=\"missing\">no source</span>"
       out += "<tr><td><code>\(escape(p.name))</code></td><td>\(escape(p.label ?? ""))</td><td>\(escape(p.written))</td>"
       out += "<td class=\"n\">\(mean)</td><td>\(source)</td></tr>\n"
     }
@@ -334,7 +381,8 @@ public struct HTMLReport {
 
   /// Axis labels in money: whole units, or cents when the ticks are closer than one unit.
   var moneyAxis: (Double) -> String {
-    let locale = locale, currency = s.currency
+    let locale = locale
+    let currency = s.currency
     return { v in locale.money(v, currency: currency, digits: abs(v - v.rounded()) > 1e-9 ? 2 : 0) }
   }
 

@@ -14,14 +14,18 @@ public enum PlaneTable {
   /// the vertical axis of the cost-effectiveness plane) and the run's difference in the
   /// analysis outcome (the effect gained or the events avoided; `NA` without an outcome).
   public static func table(_ results: ResultSet, matrix: RunMatrix) -> CSVTable {
-    var table = CSVTable(header: ["run", "arm", "versus", "payer", "net_saving", "delta_cost", "outcome", "delta_outcome", "seed"])
+    var table = CSVTable(header: [
+      "run", "arm", "versus", "payer", "net_saving", "delta_cost", "outcome", "delta_outcome", "seed",
+    ])
     let s = results.scenario
     let layout = results.layout
     let reference = s.arms[s.referenceArm].name
     let runs = min(matrix.rows, maximumRuns)
     let seed = String(results.run.seed)
     for arm in s.arms where arm.name != reference {
-      let payers = (s.payers.map(\.name) + ["total"]).compactMap { p in layout.index(of: "net_saving.\(arm.name).\(p)").map { (p, $0) } }
+      let payers = (s.payers.map(\.name) + ["total"]).compactMap { p in
+        layout.index(of: "net_saving.\(arm.name).\(p)").map { (p, $0) }
+      }
       var outcome: Int?
       switch s.analysis.outcome {
       case .effect(let k)?: outcome = layout.index(of: "effect_gain.\(arm.name).\(s.effects[k].name)")
@@ -34,7 +38,8 @@ public enum PlaneTable {
         for (payer, j) in payers {
           let saving = matrix[r, j]
           table.append([
-            .integer(r), .text(arm.name), .text(reference), .text(payer), .number(saving), .number(saving == 0 ? 0 : -saving),
+            .integer(r), .text(arm.name), .text(reference), .text(payer), .number(saving),
+            .number(saving == 0 ? 0 : -saving),
             outcomeName, delta, .text(seed),
           ])
         }

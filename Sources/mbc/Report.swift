@@ -20,13 +20,18 @@ extension MBC {
     @Argument(help: "The output directory of mbc simulate.")
     var directory: String
 
-    @Option(help: ArgumentHelp("Numbers in the report: en (international: €1,234.56, the default) or nl (Dutch: € 1.234,56).", valueName: "code"))
+    @Option(
+      help: ArgumentHelp(
+        "Numbers in the report: en (international: €1,234.56, the default) or nl (Dutch: € 1.234,56).",
+        valueName: "code"))
     var locale: String = "en"
 
     @Option(help: ArgumentHelp("Where to write the page (default: DIR/report.html).", valueName: "file"))
     var out: String?
 
-    @Option(help: ArgumentHelp("The scenario file, when the one named in manifest.json has moved or changed.", valueName: "file"))
+    @Option(
+      help: ArgumentHelp(
+        "The scenario file, when the one named in manifest.json has moved or changed.", valueName: "file"))
     var scenario: String?
 
     func validate() throws {
@@ -63,17 +68,24 @@ extension MBC {
         if scenario != nil {
           printError("error: --scenario: cannot open '\(path)'.")
         } else {
-          printError("error: the scenario of these results, '\(path)' (named in \(manifestPath)), is missing; give it with --scenario PATH.")
+          printError(
+            "error: the scenario of these results, '\(path)' (named in \(manifestPath)), is missing; give it with --scenario PATH."
+          )
         }
         throw MBCExit.usageError
       }
       let hash = SHA256.hex(of: bytes)
       if hash != manifest.scenario.sha256 {
-        let differs = "SHA-256 \(hash.prefix(16))…, the results were simulated from \(manifest.scenario.sha256.prefix(16))…"
+        let differs =
+          "SHA-256 \(hash.prefix(16))…, the results were simulated from \(manifest.scenario.sha256.prefix(16))…"
         if scenario != nil {
-          printError("warning: the scenario '\(path)' is not the one these results were simulated from (\(differs)); names, labels and sources are taken from it.")
+          printError(
+            "warning: the scenario '\(path)' is not the one these results were simulated from (\(differs)); names, labels and sources are taken from it."
+          )
         } else {
-          printError("error: the scenario '\(path)' has changed since these results were simulated (\(differs)); simulate again, or give a scenario with --scenario PATH to draw the report anyway.")
+          printError(
+            "error: the scenario '\(path)' has changed since these results were simulated (\(differs)); simulate again, or give a scenario with --scenario PATH to draw the report anyway."
+          )
           throw MBCExit.usageError
         }
       }

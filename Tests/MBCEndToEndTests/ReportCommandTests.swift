@@ -53,9 +53,11 @@ struct ReportCommandTests {
   /// Simulates a copy of outreach-ref (so that the test can change it) into `dir/out`.
   func simulate(_ dir: URL, extra: [String] = []) throws -> (scenario: URL, out: String) {
     let scenario = dir.appendingPathComponent("outreach.yaml")
-    try FileManager.default.copyItem(at: MBCBinary.repository.appendingPathComponent("Scenarios/outreach-ref.yaml"), to: scenario)
+    try FileManager.default.copyItem(
+      at: MBCBinary.repository.appendingPathComponent("Scenarios/outreach-ref.yaml"), to: scenario)
     let out = dir.appendingPathComponent("out").path
-    let r = try MBCBinary.run(["simulate", scenario.path, "--runs", "400", "--seed", "3", "--out", out, "--quiet"] + extra)
+    let r = try MBCBinary.run(
+      ["simulate", scenario.path, "--runs", "400", "--seed", "3", "--out", out, "--quiet"] + extra)
     #expect(r.status == 0, "\(r.stderr)")
     return (scenario, out)
   }
@@ -84,12 +86,15 @@ struct ReportCommandTests {
     #expect(numberSpans(en).map(\.attributes) == numberSpans(dutch).map(\.attributes))
     // The page of simulate --locale nl is the page of report --locale nl.
     let again = dir.appendingPathComponent("nl-out").path
-    let s = try MBCBinary.run(["simulate", dir.appendingPathComponent("outreach.yaml").path, "--runs", "400", "--seed", "3", "--out", again,
-                               "--quiet", "--locale", "nl"])
+    let s = try MBCBinary.run([
+      "simulate", dir.appendingPathComponent("outreach.yaml").path, "--runs", "400", "--seed", "3", "--out", again,
+      "--quiet", "--locale", "nl",
+    ])
     #expect(s.status == 0, "\(s.stderr)")
     let simulated = try String(contentsOfFile: "\(again)/report.html", encoding: .utf8)
-    #expect(simulated.replacingOccurrences(of: again, with: out).split(separator: "\n").filter { !$0.contains("started ") }
-            == dutch.split(separator: "\n").filter { !$0.contains("started ") })
+    #expect(
+      simulated.replacingOccurrences(of: again, with: out).split(separator: "\n").filter { !$0.contains("started ") }
+        == dutch.split(separator: "\n").filter { !$0.contains("started ") })
   }
 
   @Test("the headline's data-value attributes are the summary.csv cells")
@@ -99,13 +104,16 @@ struct ReportCommandTests {
     let (_, out) = try simulate(dir)
     let html = try String(contentsOfFile: "\(out)/report.html", encoding: .utf8)
     let summary = try csvRecords("\(out)/summary.csv")
-    let headline = try #require(html.components(separatedBy: "<p class=\"key headline\">").dropFirst().first?.components(separatedBy: "</p>").first)
+    let headline = try #require(
+      html.components(separatedBy: "<p class=\"key headline\">").dropFirst().first?.components(separatedBy: "</p>")
+        .first)
     let spans = numberSpans(headline)
     #expect(spans.count >= 8)
     #expect(Set(spans.compactMap { $0.attributes["data-stat"] }) == ["mean", "p2_5", "p97_5", "p_positive"])
     for (a, _) in numberSpans(html) {
       let rows = summary.filter { r in
-        r["metric"] == a["data-metric"] && ["arm", "versus", "payer", "event", "effect"].allSatisfy { (a["data-\($0)"] ?? "NA") == r[$0] }
+        r["metric"] == a["data-metric"]
+          && ["arm", "versus", "payer", "event", "effect"].allSatisfy { (a["data-\($0)"] ?? "NA") == r[$0] }
       }
       #expect(rows.count == 1, "\(a)")
       #expect(rows.first?[a["data-stat"] ?? ""] == a["data-value"], "\(a)")
@@ -122,7 +130,10 @@ struct ReportCommandTests {
     try FileManager.default.moveItem(at: scenario, to: moved)
     let missing = try MBCBinary.run(["report", out])
     #expect(missing.status == 2)
-    #expect(missing.stderr.contains("error: the scenario of these results, '\(scenario.path)' (named in \(out)/manifest.json), is missing; give it with --scenario PATH."), "\(missing.stderr)")
+    #expect(
+      missing.stderr.contains(
+        "error: the scenario of these results, '\(scenario.path)' (named in \(out)/manifest.json), is missing; give it with --scenario PATH."
+      ), "\(missing.stderr)")
     let given = try MBCBinary.run(["report", out, "--scenario", moved.path])
     #expect(given.status == 0 && given.stderr.isEmpty, "\(given.stderr)")
 
@@ -130,10 +141,14 @@ struct ReportCommandTests {
     try (text + "\n# edited\n").write(to: scenario, atomically: true, encoding: .utf8)
     let changed = try MBCBinary.run(["report", out])
     #expect(changed.status == 2)
-    #expect(changed.stderr.contains("error: the scenario '\(scenario.path)' has changed since these results were simulated"), "\(changed.stderr)")
+    #expect(
+      changed.stderr.contains("error: the scenario '\(scenario.path)' has changed since these results were simulated"),
+      "\(changed.stderr)")
     let anyway = try MBCBinary.run(["report", out, "--scenario", scenario.path])
     #expect(anyway.status == 0)
-    #expect(anyway.stderr.contains("warning: the scenario '\(scenario.path)' is not the one these results were simulated from"))
+    #expect(
+      anyway.stderr.contains(
+        "warning: the scenario '\(scenario.path)' is not the one these results were simulated from"))
 
     let noOutputs = try MBCBinary.run(["report", dir.path])
     #expect(noOutputs.status == 2)

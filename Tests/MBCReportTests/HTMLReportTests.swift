@@ -15,7 +15,8 @@ func reportTables(_ sim: Simulated) -> ReportTables {
   var time = TimeTables.Columns(sim.session.details!, runs: sim.matrix.rows)
   var t = ReportTables()
   t.summary = SummaryTables.summary(sim.results)
-  t.incremental = DecisionTables.incremental(data, scenario: s, willingnessToPay: s.analysis.willingnessToPay, seed: seed)
+  t.incremental = DecisionTables.incremental(
+    data, scenario: s, willingnessToPay: s.analysis.willingnessToPay, seed: seed)
   t.ledger = LedgerTable.ledger(sim.results, matrix: sim.matrix, time: &time)
   t.ceac = DecisionTables.ceac(acceptability, scenario: s, seed: seed)
   t.evpi = DecisionTables.evpi(acceptability, scenario: s, engine: "individual", seed: seed)
@@ -45,14 +46,17 @@ struct HTMLReportTests {
   /// The investment scenario with the individual engine (chance variation in every run) and a
   /// willingness to pay per eviction avoided.
   func simulated() throws -> Simulated {
-    try Simulated(investmentScenario().replacingOccurrences(of: "outcome: eviction", with: "outcome: eviction\n  wtp: 5000"), runs: 300,
-                  engine: .individual)
+    try Simulated(
+      investmentScenario().replacingOccurrences(of: "outcome: eviction", with: "outcome: eviction\n  wtp: 5000"),
+      runs: 300,
+      engine: .individual)
   }
 
   @Test("every chart is a well-formed svg.chart with drawn marks: CE plane, histogram, cash-flow fans, traces, CEAC")
   func test_charts() throws {
     let sim = try simulated()
-    let html = HTMLReport.render(scenario: sim.scenario, manifest: Manifest(sim.results, outputs: []), tables: reportTables(sim))
+    let html = HTMLReport.render(
+      scenario: sim.scenario, manifest: Manifest(sim.results, outputs: []), tables: reportTables(sim))
     let svgs = try NSRegularExpression(pattern: #"<svg class="chart".*?</svg>"#, options: .dotMatchesLineSeparators)
     let ns = html as NSString
     var names: [String] = []
@@ -61,8 +65,11 @@ struct HTMLReportTests {
       names.append(xml.elements[0].attributes["data-chart"] ?? "")
       #expect(xml.markCount > 0)
     }
-    #expect(names == ["cashflow-INT-municipality", "cashflow-INT-insurer", "cashflow-INT-total", "histogram-INT", "ce-plane-INT",
-                      "trace-UC", "trace-INT", "ceac"])
+    #expect(
+      names == [
+        "cashflow-INT-municipality", "cashflow-INT-insurer", "cashflow-INT-total", "histogram-INT", "ce-plane-INT",
+        "trace-UC", "trace-INT", "ceac",
+      ])
     // Self-contained: no scripts, no linked files; the only address is the SVG namespace.
     #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"))
     #expect(html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").range(of: "http") == nil)
@@ -75,7 +82,9 @@ struct HTMLReportTests {
     let sim = try simulated()
     let tables = reportTables(sim)
     let html = HTMLReport.render(scenario: sim.scenario, manifest: Manifest(sim.results, outputs: []), tables: tables)
-    let headline = try #require(html.components(separatedBy: "<p class=\"key headline\">").dropFirst().first?.components(separatedBy: "</p>").first)
+    let headline = try #require(
+      html.components(separatedBy: "<p class=\"key headline\">").dropFirst().first?.components(separatedBy: "</p>")
+        .first)
     let marked = markedNumbers(headline)
     #expect(marked.count >= 8)
     let summary = try #require(tables.summary).records()

@@ -25,8 +25,8 @@ struct ReportLocaleTests {
 
   @Test("numbers and percentages: decimal comma and point, grouping, rounding half away from zero")
   func test_numbers() {
-    #expect(en.number(1234567) == "1,234,567")
-    #expect(nl.number(1234567) == "1.234.567")
+    #expect(en.number(1_234_567) == "1,234,567")
+    #expect(nl.number(1_234_567) == "1.234.567")
     #expect(en.number(0.5) == "1")
     #expect(en.number(-0.5) == "−1")
     #expect(en.number(2.5) == "3")

@@ -20,8 +20,10 @@ final class XMLElements: NSObject, XMLParserDelegate {
     return parser.parse() && collector.error == nil ? collector : nil
   }
 
-  func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
-              attributes attributeDict: [String: String] = [:]) {
+  func parser(
+    _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+    attributes attributeDict: [String: String] = [:]
+  ) {
     elements.append((elementName, attributeDict))
   }
 
@@ -42,15 +44,24 @@ struct SVGChartTests {
   func check(_ svg: String, name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> XMLElements {
     let xml = try #require(XMLElements.parse(svg), "not well-formed XML:\n\(svg)", sourceLocation: sourceLocation)
     let root = try #require(xml.elements.first, sourceLocation: sourceLocation)
-    #expect(svg.hasPrefix("<svg class=\"chart\" data-chart=\"\(name)\" role=\"img\" aria-label=\""), sourceLocation: sourceLocation)
-    #expect(root.name == "svg" && root.attributes["class"] == "chart" && root.attributes["data-chart"] == name, sourceLocation: sourceLocation)
-    #expect(root.attributes["role"] == "img" && !(root.attributes["aria-label"] ?? "").isEmpty, sourceLocation: sourceLocation)
-    #expect(root.attributes["width"] == "100%" && root.attributes["viewBox"]?.hasPrefix("0 0 720 ") == true, sourceLocation: sourceLocation)
+    #expect(
+      svg.hasPrefix("<svg class=\"chart\" data-chart=\"\(name)\" role=\"img\" aria-label=\""),
+      sourceLocation: sourceLocation)
+    #expect(
+      root.name == "svg" && root.attributes["class"] == "chart" && root.attributes["data-chart"] == name,
+      sourceLocation: sourceLocation)
+    #expect(
+      root.attributes["role"] == "img" && !(root.attributes["aria-label"] ?? "").isEmpty, sourceLocation: sourceLocation
+    )
+    #expect(
+      root.attributes["width"] == "100%" && root.attributes["viewBox"]?.hasPrefix("0 0 720 ") == true,
+      sourceLocation: sourceLocation)
     #expect(xml.markCount > 0, sourceLocation: sourceLocation)
     for e in xml.elements {
       for (k, v) in e.attributes where k != "aria-label" {
         let lower = v.lowercased()
-        #expect(!lower.contains("nan") && !lower.contains("inf"), "\(e.name) \(k)=\"\(v)\"", sourceLocation: sourceLocation)
+        #expect(
+          !lower.contains("nan") && !lower.contains("inf"), "\(e.name) \(k)=\"\(v)\"", sourceLocation: sourceLocation)
       }
     }
     #expect(!svg.contains("<script"), sourceLocation: sourceLocation)
@@ -62,10 +73,12 @@ struct SVGChartTests {
 
   @Test("fan chart: bands as polygons, median solid, mean dashed, legend; labels escaped")
   func test_fan() throws {
-    let series = SVGChart.FanSeries(name: "Municipality <Wmo> & co", mean: [-90, 10, 40], p5: [-150, -60, -30], p25: [-110, -10, 15],
-                                    p50: [-95, 5, 35], p75: [-80, 25, 60], p95: [-40, 70, 110])
-    let svg = SVGChart.fan(chart: "fan", title: "Net saving & more", xLabels: ["2026", "2027", "2028"], series: [series], xTitle: "year",
-                           yTitle: "EUR", yFormat: money)
+    let series = SVGChart.FanSeries(
+      name: "Municipality <Wmo> & co", mean: [-90, 10, 40], p5: [-150, -60, -30], p25: [-110, -10, 15],
+      p50: [-95, 5, 35], p75: [-80, 25, 60], p95: [-40, 70, 110])
+    let svg = SVGChart.fan(
+      chart: "fan", title: "Net saving & more", xLabels: ["2026", "2027", "2028"], series: [series], xTitle: "year",
+      yTitle: "EUR", yFormat: money)
     let xml = try check(svg, name: "fan")
     #expect(xml.count("polygon") == 2)
     #expect(xml.elements.filter { $0.name == "path" }.count == 2)
@@ -77,16 +90,21 @@ struct SVGChartTests {
 
   @Test("line charts over numbers and over categories")
   func test_lines() throws {
-    let numeric = SVGChart.lines(chart: "trace", title: "Trace", x: [0, 1, 2, 3],
-                                 series: [SVGChart.Series(name: "Housed", values: [1, 0.9, 0.8, 0.7]),
-                                          SVGChart.Series(name: "Homeless", values: [0, 0.1, 0.2, 0.3], dashed: true)],
-                                 xTitle: "month", xFormat: { String(Int($0)) }, yFormat: percent, yRange: 0...1)
+    let numeric = SVGChart.lines(
+      chart: "trace", title: "Trace", x: [0, 1, 2, 3],
+      series: [
+        SVGChart.Series(name: "Housed", values: [1, 0.9, 0.8, 0.7]),
+        SVGChart.Series(name: "Homeless", values: [0, 0.1, 0.2, 0.3], dashed: true),
+      ],
+      xTitle: "month", xFormat: { String(Int($0)) }, yFormat: percent, yRange: 0...1)
     let xml = try check(numeric, name: "trace")
     #expect(xml.count("path") == 2)
     #expect(numeric.contains(">100%<") && numeric.contains(">0%<") && numeric.contains(">Homeless<"))
     let months = (1...24).map { "m\($0)" }
-    let categorical = SVGChart.lines(chart: "waiting", title: "Waiting list", xLabels: months,
-                                     series: [SVGChart.Series(name: "waiting", values: (1...24).map { Double($0 * $0) })], yFormat: { String(Int($0)) })
+    let categorical = SVGChart.lines(
+      chart: "waiting", title: "Waiting list", xLabels: months,
+      series: [SVGChart.Series(name: "waiting", values: (1...24).map { Double($0 * $0) })], yFormat: { String(Int($0)) }
+    )
     try check(categorical, name: "waiting")
   }
 
@@ -94,8 +112,9 @@ struct SVGChartTests {
   func test_scatter() throws {
     let x = (0..<200).map { Double($0 % 17) / 4 + 0.5 }
     let y = (0..<200).map { Double(($0 * 37) % 101) * 100 + 200 }
-    let svg = SVGChart.scatter(chart: "plane", title: "CE plane", x: x, y: y, xTitle: "ΔQALY", yTitle: "ΔEUR", xFormat: { String($0) },
-                               yFormat: money, mean: (x: 2.5, y: 5000), slope: 2000, slopeLabel: "WTP €2,000")
+    let svg = SVGChart.scatter(
+      chart: "plane", title: "CE plane", x: x, y: y, xTitle: "ΔQALY", yTitle: "ΔEUR", xFormat: { String($0) },
+      yFormat: money, mean: (x: 2.5, y: 5000), slope: 2000, slopeLabel: "WTP €2,000")
     let xml = try check(svg, name: "plane")
     #expect(xml.count("circle") >= 200 + 1)
     // Zero is inside both axes, though every point is positive.
@@ -106,38 +125,52 @@ struct SVGChartTests {
   @Test("histogram and bars")
   func test_histogramAndBars() throws {
     let values = (0..<500).map { Double($0) - 150 }
-    let svg = SVGChart.histogram(chart: "hist", title: "Net saving", values: values, bins: 20,
-                                 markers: [SVGChart.Marker(value: 0, label: "zero")], xFormat: money)
+    let svg = SVGChart.histogram(
+      chart: "hist", title: "Net saving", values: values, bins: 20,
+      markers: [SVGChart.Marker(value: 0, label: "zero")], xFormat: money)
     let xml = try check(svg, name: "hist")
     #expect(xml.count("rect") >= 20)
     #expect(svg.contains(">zero<"))
-    let bars = SVGChart.bars(chart: "bars", title: "Per payer", labels: ["a", "b", "c"], values: [3, -2, .nan], yFormat: money)
+    let bars = SVGChart.bars(
+      chart: "bars", title: "Per payer", labels: ["a", "b", "c"], values: [3, -2, .nan], yFormat: money)
     let b = try check(bars, name: "bars")
     #expect(b.count("rect") == 2)
   }
 
   @Test("degenerate data: one point, all values equal, NaN and infinity skipped, no data at all")
   func test_degenerate() throws {
-    let one = SVGChart.lines(chart: "one", title: "One point", x: [3], series: [SVGChart.Series(name: "a", values: [7])],
-                             xFormat: { String($0) }, yFormat: { String($0) })
+    let one = SVGChart.lines(
+      chart: "one", title: "One point", x: [3], series: [SVGChart.Series(name: "a", values: [7])],
+      xFormat: { String($0) }, yFormat: { String($0) })
     let xml = try check(one, name: "one")
     #expect(xml.elements.contains { $0.name == "circle" })  // an isolated point is a dot
-    let flat = SVGChart.fan(chart: "flat", title: "Flat", xLabels: ["a", "b"],
-                            series: [SVGChart.FanSeries(name: "f", mean: [5, 5], p5: [5, 5], p50: [5, 5], p95: [5, 5])], yFormat: { String($0) })
+    let flat = SVGChart.fan(
+      chart: "flat", title: "Flat", xLabels: ["a", "b"],
+      series: [SVGChart.FanSeries(name: "f", mean: [5, 5], p5: [5, 5], p50: [5, 5], p95: [5, 5])],
+      yFormat: { String($0) })
     try check(flat, name: "flat")
-    let gaps = SVGChart.lines(chart: "gaps", title: "Gaps", x: [0, 1, 2, 3, 4, .nan],
-                              series: [SVGChart.Series(name: "g", values: [1, .nan, 2, .infinity, -.infinity, 4]),
-                                       SVGChart.Series(name: "h", values: [1, 2, 3, 4, 5, 6])],
-                              xFormat: { String($0) }, yFormat: { String($0) })
+    let gaps = SVGChart.lines(
+      chart: "gaps", title: "Gaps", x: [0, 1, 2, 3, 4, .nan],
+      series: [
+        SVGChart.Series(name: "g", values: [1, .nan, 2, .infinity, -.infinity, 4]),
+        SVGChart.Series(name: "h", values: [1, 2, 3, 4, 5, 6]),
+      ],
+      xFormat: { String($0) }, yFormat: { String($0) })
     try check(gaps, name: "gaps")
-    let fanGaps = SVGChart.fan(chart: "fangaps", title: "Fan with gaps", xLabels: ["a", "b", "c", "d"],
-                               series: [SVGChart.FanSeries(name: "f", mean: [1, .nan, 3, 4], p5: [0, 1, .nan, 3], p50: [1, 2, 3, .nan],
-                                                           p95: [2, 3, 4, .infinity])], yFormat: { String($0) })
+    let fanGaps = SVGChart.fan(
+      chart: "fangaps", title: "Fan with gaps", xLabels: ["a", "b", "c", "d"],
+      series: [
+        SVGChart.FanSeries(
+          name: "f", mean: [1, .nan, 3, 4], p5: [0, 1, .nan, 3], p50: [1, 2, 3, .nan],
+          p95: [2, 3, 4, .infinity])
+      ], yFormat: { String($0) })
     try check(fanGaps, name: "fangaps")
-    let nothing = SVGChart.scatter(chart: "empty", title: "No data", x: [.nan], y: [1], xFormat: { String($0) }, yFormat: { String($0) },
-                                   mean: (x: .nan, y: 1), slope: .infinity)
+    let nothing = SVGChart.scatter(
+      chart: "empty", title: "No data", x: [.nan], y: [1], xFormat: { String($0) }, yFormat: { String($0) },
+      mean: (x: .nan, y: 1), slope: .infinity)
     try check(nothing, name: "empty")
-    let allNaN = SVGChart.histogram(chart: "nonfinite", title: "NaN", values: [.nan, .infinity], xFormat: { String($0) })
+    let allNaN = SVGChart.histogram(
+      chart: "nonfinite", title: "NaN", values: [.nan, .infinity], xFormat: { String($0) })
     try check(allNaN, name: "nonfinite")
     let same = SVGChart.histogram(chart: "same", title: "Same", values: [4, 4, 4], xFormat: { String($0) })
     try check(same, name: "same")
