@@ -65,7 +65,8 @@ extension HTMLReport {
       for (i, payer) in payers.enumerated() {
         guard let r = rows.first(where: { $0["payer"] == payer.name }) else { continue }
         out +=
-          "<tr\(i == s.payers.count ? " class=\"total\"" : "")><td>\(escape(payer.label))</td><td>\(escape(r["role"] ?? ""))</td>"
+          "<tr\(i == s.payers.count ? " class=\"total\"" : "")><td>\(escape(payer.label))</td>"
+            + "<td>\(escape(r["role"] ?? ""))</td>"
         if hasROI {
           out += "<td class=\"n\">\(Self.number(r, "intervention_cost_mean").map { money($0) } ?? "n/a")</td>"
           let roi = Self.number(r, "roi").map { locale.number($0, digits: 2) } ?? "n/a"
@@ -79,11 +80,13 @@ extension HTMLReport {
       out += "</table>\n<p class=\"note\">"
       if hasROI {
         out +=
-          "Return per euro invested: the payer's avoided costs divided by the extra cost of the intervention (all payers), a ratio of "
+          "Return per euro invested: the payer's avoided costs divided by the extra cost of the intervention (all "
+            + "payers), a ratio of "
         out += "means with its 95% confidence interval. "
       }
       out +=
-        "Payback: the time after which the cumulative discounted net saving stays positive, the median over the runs.</p>\n"
+        "Payback: the time after which the cumulative discounted net saving stays positive, the median over the "
+          + "runs.</p>\n"
     }
     if let cash = t.cashflow {
       let rows = cash.records(where: ["measure": "net_saving", "arm": arm, "basis": "undiscounted"])
@@ -136,7 +139,8 @@ extension HTMLReport {
     }
     guard drawn else { return "" }
     out +=
-      "</div>\n<p class=\"note\">The share of the cohort in each state at the start of each \(s.cycle.rawValue) (the last point: the end of "
+      "</div>\n<p class=\"note\">The share of the cohort in each state at the start of each \(s.cycle.rawValue) (the "
+        + "last point: the end of "
     out += "the horizon), the mean over the runs, for each arm.</p>\n"
     return out
   }
@@ -154,7 +158,8 @@ extension HTMLReport {
         sign = -1
       }
       out +=
-        "<h2>Cost-effectiveness: \(escape(outcome))</h2>\n<table>\n<tr><th>Arm</th><th>Cost (mean)</th><th>\(escape(column)) (mean)</th>"
+        "<h2>Cost-effectiveness: \(escape(outcome))</h2>\n<table>\n<tr><th>Arm</th><th>Cost "
+          + "(mean)</th><th>\(escape(column)) (mean)</th>"
       out += "<th>Status</th><th>ICER</th><th>95% confidence set (Fieller)</th></tr>\n"
       for r in incremental.records() {
         let status =
@@ -173,13 +178,16 @@ extension HTMLReport {
         out +=
           "<tr><td>\(escape(r["arm"] ?? ""))</td><td class=\"n\">\(money(Self.number(r, "cost_mean") ?? .nan))</td>"
         out +=
-          "<td class=\"n\">\(locale.number(sign * (Self.number(r, "outcome_mean") ?? .nan), digits: 2))</td><td>\(escape(status))</td>"
+          "<td class=\"n\">\(locale.number(sign * (Self.number(r, "outcome_mean") ?? .nan), digits: 2))</td>"
+            + "<td>\(escape(status))</td>"
         out += "<td class=\"n\">\(icer)</td><td>\(ci)</td></tr>\n"
       }
       out +=
-        "</table>\n<p class=\"note\">Arms in order of cost. The ICER is the extra cost per extra unit of \(escape(outcome)) against the "
+        "</table>\n<p class=\"note\">Arms in order of cost. The ICER is the extra cost per extra unit of "
+          + "\(escape(outcome)) against the "
       out +=
-        "previous arm on the efficient frontier (a ratio of mean costs and effects). An unbounded confidence set means the difference "
+        "previous arm on the efficient frontier (a ratio of mean costs and effects). An unbounded confidence set means "
+          + "the difference "
       out += "in \(escape(outcome)) may be zero.</p>\n"
       if let ceac = t.ceac { out += ceacChart(ceac) }
     }
@@ -194,7 +202,8 @@ extension HTMLReport {
           s.analysis.outcome == nil
           ? "" : " at \(money(Self.number(at, "wtp") ?? 0)) per unit of \(escape(s.outcomeLabel ?? "outcome"))"
         out +=
-          "Perfect information about every uncertain parameter would be worth \(money(Self.number(at, "evpi_per_client") ?? .nan)) per client"
+          "Perfect information about every uncertain parameter would be worth "
+            + "\(money(Self.number(at, "evpi_per_client") ?? .nan)) per client"
         out += wtpText
         if let p = Self.number(at, "population_evpi"), p.isFinite {
           out += ", \(money(p)) for the population of the decision"
@@ -206,15 +215,18 @@ extension HTMLReport {
           }.prefix(5)
           if !groups.isEmpty {
             out +=
-              "<table>\n<tr><th>Parameters</th><th>EVPPI per client</th><th>Share of the EVPI</th><th>Fit (R²)</th></tr>\n"
+              "<table>\n<tr><th>Parameters</th><th>EVPPI per client</th><th>Share of the EVPI</th><th>Fit "
+                + "(R²)</th></tr>\n"
             for g in groups {
               out +=
-                "<tr><td><code>\(escape(g["parameters"] ?? ""))</code></td><td class=\"n\">\(money(Self.number(g, "evppi_per_client") ?? .nan))</td>"
+                "<tr><td><code>\(escape(g["parameters"] ?? ""))</code></td><td "
+                  + "class=\"n\">\(money(Self.number(g, "evppi_per_client") ?? .nan))</td>"
               out += "<td class=\"n\">\(locale.percent(Self.number(g, "share_of_evpi") ?? .nan))</td>"
               out += "<td class=\"n\">\(locale.number(Self.number(g, "r_squared_min") ?? .nan, digits: 2))</td></tr>\n"
             }
             out +=
-              "</table>\n<p class=\"note\">The parameters whose uncertainty matters most for the decision (expected value of partial "
+              "</table>\n<p class=\"note\">The parameters whose uncertainty matters most for the decision (expected "
+                + "value of partial "
             out += "perfect information, by a regression metamodel; the five largest).</p>\n"
           }
         }
@@ -237,9 +249,11 @@ extension HTMLReport {
         let low = Self.number(first, "range_low").map(significant) ?? ""
         let high = Self.number(first, "range_high").map(significant) ?? ""
         out +=
-          "</table>\n<p class=\"note\">The value of the parameter (searched from \(low) to \(high)) at which the mean net saving is zero, "
+          "</table>\n<p class=\"note\">The value of the parameter (searched from \(low) to \(high)) at which the mean "
+            + "net saving is zero, "
         out +=
-          "with its Monte Carlo error; the mean of its distribution is \(significant(Self.number(first, "parameter_mean") ?? .nan)).</p>\n"
+          "with its Monte Carlo error; the mean of its distribution is "
+            + "\(significant(Self.number(first, "parameter_mean") ?? .nan)).</p>\n"
       }
     }
     return out
@@ -264,7 +278,8 @@ extension HTMLReport {
       yTitle: "P(cost-effective)",
       xFormat: moneyAxis, yFormat: { locale.percent($0) }, yRange: 0...1)
     out +=
-      "<p class=\"note\">The probability that each arm has the highest net monetary benefit, by willingness to pay per unit of "
+      "<p class=\"note\">The probability that each arm has the highest net monetary benefit, by willingness to pay per "
+        + "unit of "
     out += "\(escape(s.outcomeLabel ?? "outcome")).</p>\n"
     return out
   }

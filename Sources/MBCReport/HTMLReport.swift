@@ -60,7 +60,8 @@ public struct HTMLReport {
     if !s.description.isEmpty { body += "<p class=\"lead\">\(escape(s.description))</p>\n" }
     let subgroup = s.onlySubgroupLabel.map { " (only the subgroup <b>\(escape($0))</b>)" } ?? ""
     body +=
-      "<p class=\"meta\">\(locale.number(Double(run.runs))) Monte Carlo runs of \(locale.number(Double(clients))) clients per arm"
+      "<p class=\"meta\">\(locale.number(Double(run.runs))) Monte Carlo runs of \(locale.number(Double(clients))) "
+        + "clients per arm"
     body +=
       "\(subgroup) over \(period); costs in \(escape(s.currency))\(s.priceYear.map { " (price year \($0))" } ?? ""), "
     body += "discounted at \(locale.percent(s.costDiscountRate, digits: 2)) a year. Seed \(escape(run.seed)).</p>\n"
@@ -74,9 +75,11 @@ public struct HTMLReport {
     body += inputsSection()
     body += "<p class=\"meta\">mbc \(escape(run.mbcVersion)) · scenario \(escape(run.scenario.path)) "
     body +=
-      "(SHA-256 \(escape(String(run.scenario.sha256.prefix(16))))…) · seed \(escape(run.seed)) · \(locale.number(Double(run.runs))) runs · "
+      "(SHA-256 \(escape(String(run.scenario.sha256.prefix(16))))…) · seed \(escape(run.seed)) · "
+        + "\(locale.number(Double(run.runs))) runs · "
     body +=
-      "\(run.threads) threads · started \(escape(run.startedAt)). The 95% uncertainty interval is the 2.5th–97.5th percentile of "
+      "\(run.threads) threads · started \(escape(run.startedAt)). The 95% uncertainty interval is the 2.5th–97.5th "
+        + "percentile of "
     body += "the simulated values; the confidence interval of the mean reflects only Monte Carlo error.</p>\n"
 
     return """
@@ -84,17 +87,21 @@ public struct HTMLReport {
       <html lang="en"><head><meta charset="utf-8"><title>\(escape(s.name)) — mbc report</title>
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <style>
-      body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+      body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;\
+      color:#222;line-height:1.45}
       h1{margin-bottom:.2rem} .lead{font-size:1.1rem;color:#444} .meta,.note{color:#666;font-size:.9rem}
       .key{font-size:1.05rem;background:#f3f7fb;border-left:4px solid #0072B2;padding:.6rem .9rem}
       .headline{font-size:1.15rem}
-      table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%} th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
-      th{background:#f5f5f5} td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} tr.total td{font-weight:600;border-top:2px solid #999}
+      table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}
+      th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+      th{background:#f5f5f5} td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+      tr.total td{font-weight:600;border-top:2px solid #999}
       .num{white-space:nowrap;font-variant-numeric:tabular-nums}
       .assumption{color:#8a5a00} .missing{color:#b00020;font-weight:600} code{font-size:.9em}
       .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(26rem,1fr));gap:.5rem 1rem}
       svg.chart{display:block;max-width:100%;height:auto;margin:.3rem 0}
-      @media print{body{max-width:none;margin:0} .key{background:none} svg.chart,table{break-inside:avoid} h2{break-before:auto}}
+      @media print{body{max-width:none;margin:0} .key{background:none} svg.chart,table{break-inside:avoid}
+      h2{break-before:auto}}
       </style></head><body>
       \(body)</body></html>
 
@@ -108,10 +115,12 @@ public struct HTMLReport {
     out += headline(arm)
     let total = "net_saving.\(arm.name).total"
     out +=
-      "<p class=\"key\">Over \(period), the net saving of all payers together is <b>\(num(total, "mean", .money))</b> for the cohort of "
+      "<p class=\"key\">Over \(period), the net saving of all payers together is <b>\(num(total, "mean", .money))</b> "
+        + "for the cohort of "
     out += "\(locale.number(Double(clients))) clients (\(num(total, "mean", .money, perClient: true)) per client). "
     out +=
-      "In 95% of the simulated futures it lies between \(num(total, "p2_5", .money)) and \(num(total, "p97_5", .money)); "
+      "In 95% of the simulated futures it lies between \(num(total, "p2_5", .money)) and "
+        + "\(num(total, "p97_5", .money)); "
     out += "society as a whole saves money in <b>\(num(total, "p_positive", .percent))</b> of them. "
     out += "The Monte Carlo error of the mean is \(num(total, "mcse", .money)) (95% confidence interval of the mean "
     out += "\(num(total, "ci95_low", .money)) to \(num(total, "ci95_high", .money))).</p>\n"
@@ -122,13 +131,16 @@ public struct HTMLReport {
       let name = "net_saving.\(arm.name).\(payer.name)"
       guard summaries[name] != nil else { continue }
       out +=
-        "<tr\(i == s.payers.count ? " class=\"total\"" : "")><td>\(escape(payer.label))</td><td class=\"n\">\(num(name, "mean", .money))</td>"
+        "<tr\(i == s.payers.count ? " class=\"total\"" : "")><td>\(escape(payer.label))</td><td "
+          + "class=\"n\">\(num(name, "mean", .money))</td>"
       out += "<td class=\"n\">\(num(name, "mean", .money, perClient: true))</td>"
       out +=
-        "<td class=\"n\">\(num(name, "p2_5", .money)) to \(num(name, "p97_5", .money))</td><td class=\"n\">\(num(name, "p_positive", .percent))</td></tr>\n"
+        "<td class=\"n\">\(num(name, "p2_5", .money)) to \(num(name, "p97_5", .money))</td><td "
+          + "class=\"n\">\(num(name, "p_positive", .percent))</td></tr>\n"
     }
     out +=
-      "</table>\n<p class=\"note\">Net saving = cost under \(escape(reference.label)) minus cost under \(escape(arm.label)); positive means "
+      "</table>\n<p class=\"note\">Net saving = cost under \(escape(reference.label)) minus cost under "
+        + "\(escape(arm.label)); positive means "
     out +=
       "the payer saves. A negative figure means the payer pays more (usually the one who funds the intervention).</p>\n"
     out += ledgerSection(arm: arm.name)
@@ -138,7 +150,8 @@ public struct HTMLReport {
 
     if !s.effects.isEmpty {
       out +=
-        "<h3>Effects</h3>\n<table>\n<tr><th>Effect</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th><th>Gain (mean)</th>"
+        "<h3>Effects</h3>\n<table>\n<tr><th>Effect</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th>"
+          + "<th>Gain (mean)</th>"
       out += "<th>95% uncertainty interval</th><th>P(gain)</th></tr>\n"
       for f in s.effects {
         let r = "effect.\(reference.name).\(f.name)"
@@ -148,7 +161,8 @@ public struct HTMLReport {
         out += "<tr><td>\(escape(f.label)) (discounted at \(locale.percent(f.discountRate, digits: 2)))</td>"
         out += "<td class=\"n\">\(num(r, "mean", .number(2)))</td><td class=\"n\">\(num(a, "mean", .number(2)))</td>"
         out +=
-          "<td class=\"n\">\(num(d, "mean", .number(2)))</td><td class=\"n\">\(num(d, "p2_5", .number(2))) to \(num(d, "p97_5", .number(2)))</td>"
+          "<td class=\"n\">\(num(d, "mean", .number(2)))</td><td class=\"n\">\(num(d, "p2_5", .number(2))) to "
+            + "\(num(d, "p97_5", .number(2)))</td>"
         out += "<td class=\"n\">\(num(d, "p_positive", .percent))</td></tr>\n"
       }
       out += "</table>\n"
@@ -156,7 +170,8 @@ public struct HTMLReport {
 
     if !s.events.isEmpty {
       out +=
-        "<h3>Events in the cohort</h3>\n<table>\n<tr><th>Event</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th>"
+        "<h3>Events in the "
+          + "cohort</h3>\n<table>\n<tr><th>Event</th><th>\(escape(reference.label))</th><th>\(escape(arm.label))</th>"
       out += "<th>Avoided (mean)</th><th>95% uncertainty interval</th></tr>\n"
       for e in s.events {
         let r = "events.\(reference.name).\(e.name)"
@@ -164,9 +179,11 @@ public struct HTMLReport {
         let d = "events_avoided.\(arm.name).\(e.name)"
         guard summaries[r] != nil, summaries[a] != nil, summaries[d] != nil else { continue }
         out +=
-          "<tr><td>\(escape(e.label))</td><td class=\"n\">\(num(r, "mean", .number(1)))</td><td class=\"n\">\(num(a, "mean", .number(1)))</td>"
+          "<tr><td>\(escape(e.label))</td><td class=\"n\">\(num(r, "mean", .number(1)))</td><td "
+            + "class=\"n\">\(num(a, "mean", .number(1)))</td>"
         out +=
-          "<td class=\"n\">\(num(d, "mean", .number(1)))</td><td class=\"n\">\(num(d, "p2_5", .number(0))) to \(num(d, "p97_5", .number(0)))</td></tr>\n"
+          "<td class=\"n\">\(num(d, "mean", .number(1)))</td><td class=\"n\">\(num(d, "p2_5", .number(0))) to "
+            + "\(num(d, "p97_5", .number(0)))</td></tr>\n"
       }
       out += "</table>\n"
     }
@@ -194,7 +211,8 @@ public struct HTMLReport {
       let name = "net_saving.\(arm.name).\(payer)"
       let amount = "<b>\(num(name, "mean", .money, perClient: true)) per client</b>"
       let interval =
-        "95% uncertainty interval \(num(name, "p2_5", .money, perClient: true)) to \(num(name, "p97_5", .money, perClient: true))"
+        "95% uncertainty interval \(num(name, "p2_5", .money, perClient: true)) to "
+          + "\(num(name, "p97_5", .money, perClient: true))"
       return mean(payer) >= 0
         ? "saves \(whom) \(amount) (\(interval))"
         : "costs \(whom) more than it saves: a net saving of \(amount) (\(interval))"
@@ -203,12 +221,14 @@ public struct HTMLReport {
       let whom =
         "\(Self.payerPhrase(label[funder] ?? funder))\(funds ? ", which funds it," : ", which bears the largest cost,")"
       out +=
-        "Over \(period), \(escape(arm.label)) \(saves(funder, whom: escape(whom))); \(escape(Self.payerPhrase(label[funder] ?? funder))) saves "
+        "Over \(period), \(escape(arm.label)) \(saves(funder, whom: escape(whom))); "
+          + "\(escape(Self.payerPhrase(label[funder] ?? funder))) saves "
       out += "money in \(num("net_saving.\(arm.name).\(funder)", "p_positive", .percent)) of the simulated futures. "
       out += "Counting all payers, it \(saves("total", whom: "society")); society saves money in "
     } else {
       out +=
-        "Over \(period), \(escape(arm.label)) \(saves("total", whom: "society")) compared with \(escape(reference.label)); it saves money in "
+        "Over \(period), \(escape(arm.label)) \(saves("total", whom: "society")) compared with "
+          + "\(escape(reference.label)); it saves money in "
     }
     out += "\(num("net_saving.\(arm.name).total", "p_positive", .percent)) of the simulated futures."
     if own.count > 1, let best = own.max(by: { mean($0) < mean($1) }) {
@@ -247,9 +267,11 @@ public struct HTMLReport {
         yTitle: "net saving (\(s.currency))", yFormat: moneyAxis)
     }
     out +=
-      "</div>\n<p class=\"note\">The cohort's net saving in each year, undiscounted (as a budget sees it): the band holds 95% of the "
+      "</div>\n<p class=\"note\">The cohort's net saving in each year, undiscounted (as a budget sees it): the band "
+        + "holds 95% of the "
     out +=
-      "simulated futures, the solid line is the median and the dashed line the mean. Above 0 the payer saves that year.</p>\n"
+      "simulated futures, the solid line is the median and the dashed line the mean. Above 0 the payer saves that "
+        + "year.</p>\n"
     return out
   }
 
@@ -269,9 +291,11 @@ public struct HTMLReport {
       values: values, markers: markers, xTitle: "net saving for the cohort (\(s.currency))", xFormat: moneyAxis,
       yFormat: { locale.number($0) })
     out +=
-      "<p class=\"note\">The first \(locale.number(Double(values.count))) runs: blue where society saves, vermillion where it pays more, grey "
+      "<p class=\"note\">The first \(locale.number(Double(values.count))) runs: blue where society saves, vermillion "
+        + "where it pays more, grey "
     out +=
-      "for the bin across 0. Dashed lines: the 2.5th percentile, median and 97.5th percentile of all \(locale.number(Double(run.runs))) runs.</p>\n"
+      "for the bin across 0. Dashed lines: the 2.5th percentile, median and 97.5th percentile of all "
+        + "\(locale.number(Double(run.runs))) runs.</p>\n"
     return out
   }
 
@@ -300,9 +324,11 @@ public struct HTMLReport {
       slope: wtp,
       slopeLabel: wtp.map { "willingness to pay \(locale.money($0, currency: s.currency)) per unit" } ?? "")
     out +=
-      "<p class=\"note\">Each dot is one of the first \(locale.number(Double(rows.count))) runs; the open circle is the mean of all runs. "
+      "<p class=\"note\">Each dot is one of the first \(locale.number(Double(rows.count))) runs; the open circle is "
+        + "the mean of all runs. "
     out +=
-      "Below the horizontal axis \(escape(arm.label)) is cheaper for society, right of the vertical axis it gives more \(escape(outcome))"
+      "Below the horizontal axis \(escape(arm.label)) is cheaper for society, right of the vertical axis it gives more "
+        + "\(escape(outcome))"
     out += wtp == nil ? ".</p>\n" : "; below the dashed line it is cost-effective at the willingness to pay.</p>\n"
     return out
   }
@@ -311,7 +337,8 @@ public struct HTMLReport {
 
   func inputsSection() -> String {
     var out =
-      "<h2>Inputs and their sources</h2>\n<table>\n<tr><th>Parameter</th><th>Meaning</th><th>Value or distribution</th><th>Mean</th>"
+      "<h2>Inputs and their sources</h2>\n<table>\n<tr><th>Parameter</th><th>Meaning</th><th>Value or "
+        + "distribution</th><th>Mean</th>"
     out += "<th>Source or assumption</th></tr>\n"
     for p in s.parameters {
       var mean = ""

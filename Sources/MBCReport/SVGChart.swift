@@ -217,12 +217,14 @@ public enum SVGChart {
     return canvas.svg { f in
       var out = ""
       out +=
-        "<line x1=\"\(fmt(f.x(0)))\" x2=\"\(fmt(f.x(0)))\" y1=\"\(fmt(f.top))\" y2=\"\(fmt(f.top + f.plotHeight))\" stroke=\"#555\"/>\n"
+        "<line x1=\"\(fmt(f.x(0)))\" x2=\"\(fmt(f.x(0)))\" y1=\"\(fmt(f.top))\" y2=\"\(fmt(f.top + f.plotHeight))\" "
+          + "stroke=\"#555\"/>\n"
       if let slope, drawSlope,
         let seg = f.clip(x0: f.xDomain.0, y0: slope * f.xDomain.0, x1: f.xDomain.1, y1: slope * f.xDomain.1)
       {
         out +=
-          "<line x1=\"\(fmt(f.x(seg.0)))\" y1=\"\(fmt(f.y(seg.1)))\" x2=\"\(fmt(f.x(seg.2)))\" y2=\"\(fmt(f.y(seg.3)))\" "
+          "<line x1=\"\(fmt(f.x(seg.0)))\" y1=\"\(fmt(f.y(seg.1)))\" x2=\"\(fmt(f.x(seg.2)))\" "
+            + "y2=\"\(fmt(f.y(seg.3)))\" "
         out += "stroke=\"\(colour(1))\" stroke-width=\"1.5\" stroke-dasharray=\"6,4\"/>\n"
       }
       out += "<g fill=\"\(colour(0))\" fill-opacity=\"0.35\">\n"
@@ -230,7 +232,8 @@ public enum SVGChart {
       out += "</g>\n"
       if let m = meanPoint {
         out +=
-          "<circle cx=\"\(fmt(f.x(m.x)))\" cy=\"\(fmt(f.y(m.y)))\" r=\"5\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"2\"/>\n"
+          "<circle cx=\"\(fmt(f.x(m.x)))\" cy=\"\(fmt(f.y(m.y)))\" r=\"5\" fill=\"#fff\" stroke=\"#000\" "
+            + "stroke-width=\"2\"/>\n"
       }
       return out
     }
@@ -250,7 +253,8 @@ public enum SVGChart {
       for (i, v) in values.enumerated() where v.isFinite && i < labels.count {
         let top = min(f.y(v), f.y(0))
         out +=
-          "<rect x=\"\(fmt(f.x(Double(i)) - w / 2))\" y=\"\(fmt(top))\" width=\"\(fmt(w))\" height=\"\(fmt(abs(f.y(v) - f.y(0))))\" "
+          "<rect x=\"\(fmt(f.x(Double(i)) - w / 2))\" y=\"\(fmt(top))\" width=\"\(fmt(w))\" "
+            + "height=\"\(fmt(abs(f.y(v) - f.y(0))))\" "
         out += "fill=\"\(colour(v < 0 ? 1 : 0))\"><title>\(escape(labels[i])): \(escape(yFormat(v)))</title></rect>\n"
       }
       return out
@@ -289,13 +293,15 @@ public enum SVGChart {
         let to = from + width
         let fill = !bySign ? colour(0) : (to <= 0 ? colour(1) : (from >= 0 ? colour(0) : "#999999"))
         out +=
-          "<rect x=\"\(fmt(f.x(from)))\" y=\"\(fmt(f.y(Double(c))))\" width=\"\(fmt(max(f.x(to) - f.x(from) - 1, 0.5)))\" "
+          "<rect x=\"\(fmt(f.x(from)))\" y=\"\(fmt(f.y(Double(c))))\" "
+            + "width=\"\(fmt(max(f.x(to) - f.x(from) - 1, 0.5)))\" "
         out += "height=\"\(fmt(f.y(0) - f.y(Double(c))))\" fill=\"\(fill)\"/>\n"
       }
       for (k, m) in markers.enumerated() where m.value.isFinite && m.value >= lo && m.value <= hi {
         let x = f.x(m.value)
         out +=
-          "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(f.top))\" y2=\"\(fmt(f.y(0)))\" stroke=\"#333\" stroke-dasharray=\"3,3\"/>"
+          "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(f.top))\" y2=\"\(fmt(f.y(0)))\" stroke=\"#333\" "
+            + "stroke-dasharray=\"3,3\"/>"
         out += "<text x=\"\(fmt(x + 3))\" y=\"\(fmt(f.top + 10 + Double(k % 3) * 12))\">\(escape(m.label))</text>\n"
       }
       return out
@@ -370,7 +376,8 @@ public enum SVGChart {
     var out = ""
     if !d.isEmpty {
       out +=
-        "<path d=\"\(d)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(fmt(width))\"\(dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
+        "<path d=\"\(d)\" fill=\"none\" stroke=\"\(colour)\" "
+          + "stroke-width=\"\(fmt(width))\"\(dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
     }
     for p in dots { out += "<circle cx=\"\(fmt(p.0))\" cy=\"\(fmt(p.1))\" r=\"3\" fill=\"\(colour)\"/>\n" }
     return out
@@ -384,7 +391,8 @@ public enum SVGChart {
     func flush() {
       if run.count == 1, let i = run.first {
         out +=
-          "<line x1=\"\(fmt(f.x(x[i])))\" x2=\"\(fmt(f.x(x[i])))\" y1=\"\(fmt(f.y(lower[i])))\" y2=\"\(fmt(f.y(upper[i])))\" "
+          "<line x1=\"\(fmt(f.x(x[i])))\" x2=\"\(fmt(f.x(x[i])))\" y1=\"\(fmt(f.y(lower[i])))\" "
+            + "y2=\"\(fmt(f.y(upper[i])))\" "
         out += "stroke=\"\(colour)\" stroke-opacity=\"\(fmt(opacity + 0.2))\" stroke-width=\"8\"/>\n"
       } else if run.count >= 2 {
         let points = run.map { (f.x(x[$0]), f.y(upper[$0])) } + run.reversed().map { (f.x(x[$0]), f.y(lower[$0])) }
@@ -610,13 +618,15 @@ public enum SVGChart {
         width: width, left: left, right: right, top: top, plotHeight: plotHeight, xDomain: xDomain, yDomain: yDomain)
 
       var out =
-        "<svg class=\"chart\" data-chart=\"\(SVGChart.escape(chart))\" role=\"img\" aria-label=\"\(SVGChart.escape(title))\" "
+        "<svg class=\"chart\" data-chart=\"\(SVGChart.escape(chart))\" role=\"img\" "
+          + "aria-label=\"\(SVGChart.escape(title))\" "
       out += "viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\" "
       out += "font-family=\"system-ui, sans-serif\" font-size=\"11\">\n"
       out += "<title>\(SVGChart.escape(title))</title>\n"
       if !title.isEmpty {
         out +=
-          "<text x=\"\(fmt(left))\" y=\"18\" font-size=\"13\" font-weight=\"600\" fill=\"#222\">\(SVGChart.escape(title))</text>\n"
+          "<text x=\"\(fmt(left))\" y=\"18\" font-size=\"13\" font-weight=\"600\" "
+            + "fill=\"#222\">\(SVGChart.escape(title))</text>\n"
       }
       // Grid and ticks.
       out += "<g stroke=\"#e4e4e4\">\n"
@@ -635,17 +645,20 @@ public enum SVGChart {
       }
       for (v, label) in xTicks {
         out +=
-          "<text x=\"\(fmt(f.x(v)))\" y=\"\(fmt(axisBottom + 15))\" text-anchor=\"middle\">\(SVGChart.escape(label))</text>\n"
+          "<text x=\"\(fmt(f.x(v)))\" y=\"\(fmt(axisBottom + 15))\" "
+            + "text-anchor=\"middle\">\(SVGChart.escape(label))</text>\n"
       }
       out += "</g>\n"
       // Axes: the bottom of the plot, and 0 where the vertical axis includes it.
       out +=
-        "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(axisBottom))\" y2=\"\(fmt(axisBottom))\" stroke=\"#999\"/>\n"
+        "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(axisBottom))\" y2=\"\(fmt(axisBottom))\" "
+          + "stroke=\"#999\"/>\n"
       out +=
         "<line x1=\"\(fmt(left))\" x2=\"\(fmt(left))\" y1=\"\(fmt(top))\" y2=\"\(fmt(axisBottom))\" stroke=\"#999\"/>\n"
       if yDomain.0 < 0 && yDomain.1 > 0 {
         out +=
-          "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(f.y(0)))\" y2=\"\(fmt(f.y(0)))\" stroke=\"#555\"/>\n"
+          "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(f.y(0)))\" y2=\"\(fmt(f.y(0)))\" "
+            + "stroke=\"#555\"/>\n"
       }
       if !xTitle.isEmpty {
         out += "<text x=\"\(fmt(left + f.plotWidth / 2))\" y=\"\(fmt(xTitleY))\" text-anchor=\"middle\" fill=\"#222\">"
@@ -654,7 +667,8 @@ public enum SVGChart {
       if !yTitle.isEmpty {
         let cy = top + plotHeight / 2
         out +=
-          "<text x=\"12\" y=\"\(fmt(cy))\" transform=\"rotate(-90 12 \(fmt(cy)))\" text-anchor=\"middle\" fill=\"#222\">"
+          "<text x=\"12\" y=\"\(fmt(cy))\" transform=\"rotate(-90 12 \(fmt(cy)))\" text-anchor=\"middle\" "
+            + "fill=\"#222\">"
         out += "\(SVGChart.escape(yTitle))</text>\n"
       }
       out += marks(f)
@@ -665,18 +679,21 @@ public enum SVGChart {
           switch item.swatch {
           case .line(let c, let dashed):
             out +=
-              "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x + 20))\" y1=\"\(fmt(y - 4))\" y2=\"\(fmt(y - 4))\" stroke=\"\(c)\" stroke-width=\"2\""
+              "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x + 20))\" y1=\"\(fmt(y - 4))\" y2=\"\(fmt(y - 4))\" stroke=\"\(c)\" "
+                + "stroke-width=\"2\""
             out += dashed ? " stroke-dasharray=\"6,4\"/>" : "/>"
           case .band(let c, let opacity):
             out +=
-              "<rect x=\"\(fmt(x))\" y=\"\(fmt(y - 10))\" width=\"20\" height=\"11\" fill=\"\(c)\" fill-opacity=\"\(fmt(opacity + 0.1))\"/>"
+              "<rect x=\"\(fmt(x))\" y=\"\(fmt(y - 10))\" width=\"20\" height=\"11\" fill=\"\(c)\" "
+                + "fill-opacity=\"\(fmt(opacity + 0.1))\"/>"
           case .box(let c):
             out += "<rect x=\"\(fmt(x))\" y=\"\(fmt(y - 10))\" width=\"20\" height=\"11\" fill=\"\(c)\"/>"
           case .point(let c):
             out += "<circle cx=\"\(fmt(x + 10))\" cy=\"\(fmt(y - 4))\" r=\"3\" fill=\"\(c)\" fill-opacity=\"0.6\"/>"
           case .mean:
             out +=
-              "<circle cx=\"\(fmt(x + 10))\" cy=\"\(fmt(y - 4))\" r=\"4.5\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"2\"/>"
+              "<circle cx=\"\(fmt(x + 10))\" cy=\"\(fmt(y - 4))\" r=\"4.5\" fill=\"#fff\" stroke=\"#000\" "
+                + "stroke-width=\"2\"/>"
           }
           out += "<text x=\"\(fmt(x + 26))\" y=\"\(fmt(y))\" fill=\"#222\">\(SVGChart.escape(item.text))</text>\n"
         }

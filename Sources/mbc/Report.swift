@@ -9,7 +9,10 @@ extension MBC {
     static let configuration = CommandConfiguration(
       abstract: "Redraw report.html from the outputs of mbc simulate (e.g. with Dutch number formats).",
       discussion: """
-        Reads the CSV files and manifest.json in DIR and the scenario the manifest names (for names, labels and sources), and writes the same page mbc simulate wrote, in the numbers of --locale. The scenario must be unchanged (its SHA-256 is in manifest.json); if it has moved or changed, give it with --scenario PATH (a changed file is then used with a warning).
+        Reads the CSV files and manifest.json in DIR and the scenario the manifest names (for names, labels and \
+        sources), and writes the same page mbc simulate wrote, in the numbers of --locale. The scenario must be \
+        unchanged (its SHA-256 is in manifest.json); if it has moved or changed, give it with --scenario PATH (a \
+        changed file is then used with a warning).
 
         Examples:
           mbc report results/bemoeizorg --locale nl
@@ -69,7 +72,8 @@ extension MBC {
           printError("error: --scenario: cannot open '\(path)'.")
         } else {
           printError(
-            "error: the scenario of these results, '\(path)' (named in \(manifestPath)), is missing; give it with --scenario PATH."
+            "error: the scenario of these results, '\(path)' (named in \(manifestPath)), is missing; give it with "
+              + "--scenario PATH."
           )
         }
         throw MBCExit.usageError
@@ -80,11 +84,13 @@ extension MBC {
           "SHA-256 \(hash.prefix(16))…, the results were simulated from \(manifest.scenario.sha256.prefix(16))…"
         if scenario != nil {
           printError(
-            "warning: the scenario '\(path)' is not the one these results were simulated from (\(differs)); names, labels and sources are taken from it."
+            "warning: the scenario '\(path)' is not the one these results were simulated from (\(differs)); names, "
+              + "labels and sources are taken from it."
           )
         } else {
           printError(
-            "error: the scenario '\(path)' has changed since these results were simulated (\(differs)); simulate again, or give a scenario with --scenario PATH to draw the report anyway."
+            "error: the scenario '\(path)' has changed since these results were simulated (\(differs)); simulate "
+              + "again, or give a scenario with --scenario PATH to draw the report anyway."
           )
           throw MBCExit.usageError
         }

@@ -132,7 +132,8 @@ struct ReportCommandTests {
     #expect(missing.status == 2)
     #expect(
       missing.stderr.contains(
-        "error: the scenario of these results, '\(scenario.path)' (named in \(out)/manifest.json), is missing; give it with --scenario PATH."
+        "error: the scenario of these results, '\(scenario.path)' (named in \(out)/manifest.json), is missing; give it "
+          + "with --scenario PATH."
       ), "\(missing.stderr)")
     let given = try MBCBinary.run(["report", out, "--scenario", moved.path])
     #expect(given.status == 0 && given.stderr.isEmpty, "\(given.stderr)")
