@@ -67,8 +67,8 @@ public enum ReportLocale: String, Sendable, CaseIterable {
       let n = UInt64(scaled)
       let p = UInt64(scale)
       whole = String(n / p)
-      fraction = String(n % p)
-      fraction = String(repeating: "0", count: max(0, digits - fraction.count)) + fraction
+      fraction = digits == 0 ? "" : String(n % p)
+      fraction = String(repeating: "0", count: digits - fraction.count) + fraction
     } else {
       // Beyond 2⁵³ every double is whole: no decimals to round.
       whole = String(format: "%.0f", value.magnitude)

@@ -85,7 +85,8 @@ public enum SVGChart {
 
     /// The usual fan: the 5–95% band, the 25–75% band (when given), the median and the mean.
     public init(
-      name: String, mean: [Double]? = nil, p5: [Double], p25: [Double]? = nil, p50: [Double]? = nil, p75: [Double]? = nil,
+      name: String, mean: [Double]? = nil, p5: [Double], p25: [Double]? = nil, p50: [Double]? = nil,
+      p75: [Double]? = nil,
       p95: [Double], colour: Int? = nil
     ) {
       var bands = [Band(lower: p5, upper: p95, label: "5–95%")]
@@ -123,21 +124,29 @@ public enum SVGChart {
     for (k, s) in series.enumerated() {
       let c = colour(s.colour ?? k)
       let prefix = series.count > 1 ? "\(s.name): " : ""
-      for (i, b) in s.bands.enumerated() { legend.append(LegendItem(text: prefix + b.label, swatch: .band(c, bandOpacity(i)))) }
+      for (i, b) in s.bands.enumerated() {
+        legend.append(LegendItem(text: prefix + b.label, swatch: .band(c, bandOpacity(i))))
+      }
       if s.median != nil { legend.append(LegendItem(text: prefix + "median", swatch: .line(c, dashed: false))) }
       if s.mean != nil { legend.append(LegendItem(text: prefix + "mean", swatch: .line(c, dashed: true))) }
     }
-    let canvas = Canvas.categorical(chart: chart, title: title, labels: xLabels, yValues: values, yRange: nil, xTitle: xTitle, yTitle: yTitle,
-                                    yFormat: yFormat, legend: legend)
+    let canvas = Canvas.categorical(
+      chart: chart, title: title, labels: xLabels, yValues: values, yRange: nil, xTitle: xTitle, yTitle: yTitle,
+      yFormat: yFormat, legend: legend)
     return canvas.svg { f in
       var out = ""
       for (k, s) in series.enumerated() {
         let c = colour(s.colour ?? k)
         for (i, b) in s.bands.enumerated() {
-          out += band(f, x: xLabels.indices.map(Double.init), lower: b.lower, upper: b.upper, colour: c, opacity: bandOpacity(i))
+          out += band(
+            f, x: xLabels.indices.map(Double.init), lower: b.lower, upper: b.upper, colour: c, opacity: bandOpacity(i))
         }
-        if let m = s.median { out += line(f, x: xLabels.indices.map(Double.init), y: m, colour: c, dashed: false, width: 2) }
-        if let m = s.mean { out += line(f, x: xLabels.indices.map(Double.init), y: m, colour: c, dashed: true, width: 1.6) }
+        if let m = s.median {
+          out += line(f, x: xLabels.indices.map(Double.init), y: m, colour: c, dashed: false, width: 2)
+        }
+        if let m = s.mean {
+          out += line(f, x: xLabels.indices.map(Double.init), y: m, colour: c, dashed: true, width: 1.6)
+        }
       }
       return out
     }
@@ -151,11 +160,16 @@ public enum SVGChart {
     chart: String, title: String, x: [Double], series: [Series], xTitle: String = "", yTitle: String = "",
     xFormat: (Double) -> String, yFormat: (Double) -> String, yRange: ClosedRange<Double>? = nil
   ) -> String {
-    let legend = series.enumerated().map { k, s in LegendItem(text: s.name, swatch: .line(colour(s.colour ?? k), dashed: s.dashed)) }
-    let canvas = Canvas.numeric(chart: chart, title: title, xValues: x, yValues: series.flatMap(\.values), yRange: yRange, xTitle: xTitle,
-                                yTitle: yTitle, xFormat: xFormat, yFormat: yFormat, legend: legend)
+    let legend = series.enumerated().map { k, s in
+      LegendItem(text: s.name, swatch: .line(colour(s.colour ?? k), dashed: s.dashed))
+    }
+    let canvas = Canvas.numeric(
+      chart: chart, title: title, xValues: x, yValues: series.flatMap(\.values), yRange: yRange, xTitle: xTitle,
+      yTitle: yTitle, xFormat: xFormat, yFormat: yFormat, legend: legend)
     return canvas.svg { f in
-      series.enumerated().map { k, s in line(f, x: x, y: s.values, colour: colour(s.colour ?? k), dashed: s.dashed, width: 1.8) }.joined()
+      series.enumerated().map { k, s in
+        line(f, x: x, y: s.values, colour: colour(s.colour ?? k), dashed: s.dashed, width: 1.8)
+      }.joined()
     }
   }
 
@@ -165,12 +179,17 @@ public enum SVGChart {
     chart: String, title: String, xLabels: [String], series: [Series], xTitle: String = "", yTitle: String = "",
     yFormat: (Double) -> String, yRange: ClosedRange<Double>? = nil
   ) -> String {
-    let legend = series.enumerated().map { k, s in LegendItem(text: s.name, swatch: .line(colour(s.colour ?? k), dashed: s.dashed)) }
-    let canvas = Canvas.categorical(chart: chart, title: title, labels: xLabels, yValues: series.flatMap(\.values), yRange: yRange,
-                                    xTitle: xTitle, yTitle: yTitle, yFormat: yFormat, legend: legend)
+    let legend = series.enumerated().map { k, s in
+      LegendItem(text: s.name, swatch: .line(colour(s.colour ?? k), dashed: s.dashed))
+    }
+    let canvas = Canvas.categorical(
+      chart: chart, title: title, labels: xLabels, yValues: series.flatMap(\.values), yRange: yRange,
+      xTitle: xTitle, yTitle: yTitle, yFormat: yFormat, legend: legend)
     let x = xLabels.indices.map(Double.init)
     return canvas.svg { f in
-      series.enumerated().map { k, s in line(f, x: x, y: s.values, colour: colour(s.colour ?? k), dashed: s.dashed, width: 1.8) }.joined()
+      series.enumerated().map { k, s in
+        line(f, x: x, y: s.values, colour: colour(s.colour ?? k), dashed: s.dashed, width: 1.8)
+      }.joined()
     }
   }
 
@@ -179,7 +198,8 @@ public enum SVGChart {
   /// point; `slope` draws the line y = slope · x (the willingness to pay: runs below it are
   /// cost-effective), labelled `slopeLabel`.
   public static func scatter(
-    chart: String, title: String, x: [Double], y: [Double], name: String = "runs", xTitle: String = "", yTitle: String = "",
+    chart: String, title: String, x: [Double], y: [Double], name: String = "runs", xTitle: String = "",
+    yTitle: String = "",
     xFormat: (Double) -> String, yFormat: (Double) -> String, mean: (x: Double, y: Double)? = nil, slope: Double? = nil,
     slopeLabel: String = ""
   ) -> String {
@@ -191,36 +211,50 @@ public enum SVGChart {
     if drawSlope { legend.append(LegendItem(text: slopeLabel, swatch: .line(colour(1), dashed: true))) }
     let xs = pairs.map(\.0) + [0] + (meanPoint.map { [$0.x] } ?? [])
     let ys = pairs.map(\.1) + [0] + (meanPoint.map { [$0.y] } ?? [])
-    let canvas = Canvas.scatter(chart: chart, title: title, xValues: xs, yValues: ys, xTitle: xTitle, yTitle: yTitle, xFormat: xFormat,
-                                yFormat: yFormat, legend: legend)
+    let canvas = Canvas.scatter(
+      chart: chart, title: title, xValues: xs, yValues: ys, xTitle: xTitle, yTitle: yTitle, xFormat: xFormat,
+      yFormat: yFormat, legend: legend)
     return canvas.svg { f in
       var out = ""
-      out += "<line x1=\"\(fmt(f.x(0)))\" x2=\"\(fmt(f.x(0)))\" y1=\"\(fmt(f.top))\" y2=\"\(fmt(f.top + f.plotHeight))\" stroke=\"#555\"/>\n"
-      if let slope, drawSlope, let seg = f.clip(x0: f.xDomain.0, y0: slope * f.xDomain.0, x1: f.xDomain.1, y1: slope * f.xDomain.1) {
-        out += "<line x1=\"\(fmt(f.x(seg.0)))\" y1=\"\(fmt(f.y(seg.1)))\" x2=\"\(fmt(f.x(seg.2)))\" y2=\"\(fmt(f.y(seg.3)))\" "
+      out +=
+        "<line x1=\"\(fmt(f.x(0)))\" x2=\"\(fmt(f.x(0)))\" y1=\"\(fmt(f.top))\" y2=\"\(fmt(f.top + f.plotHeight))\" "
+          + "stroke=\"#555\"/>\n"
+      if let slope, drawSlope,
+        let seg = f.clip(x0: f.xDomain.0, y0: slope * f.xDomain.0, x1: f.xDomain.1, y1: slope * f.xDomain.1)
+      {
+        out +=
+          "<line x1=\"\(fmt(f.x(seg.0)))\" y1=\"\(fmt(f.y(seg.1)))\" x2=\"\(fmt(f.x(seg.2)))\" "
+            + "y2=\"\(fmt(f.y(seg.3)))\" "
         out += "stroke=\"\(colour(1))\" stroke-width=\"1.5\" stroke-dasharray=\"6,4\"/>\n"
       }
       out += "<g fill=\"\(colour(0))\" fill-opacity=\"0.35\">\n"
       for (a, b) in pairs { out += "<circle cx=\"\(fmt(f.x(a)))\" cy=\"\(fmt(f.y(b)))\" r=\"2\"/>\n" }
       out += "</g>\n"
       if let m = meanPoint {
-        out += "<circle cx=\"\(fmt(f.x(m.x)))\" cy=\"\(fmt(f.y(m.y)))\" r=\"5\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"2\"/>\n"
+        out +=
+          "<circle cx=\"\(fmt(f.x(m.x)))\" cy=\"\(fmt(f.y(m.y)))\" r=\"5\" fill=\"#fff\" stroke=\"#000\" "
+            + "stroke-width=\"2\"/>\n"
       }
       return out
     }
   }
 
   /// A bar chart of one value per category (negative values below the zero line).
-  public static func bars(chart: String, title: String, labels: [String], values: [Double], xTitle: String = "", yTitle: String = "",
-                          yFormat: (Double) -> String) -> String {
-    let canvas = Canvas.categorical(chart: chart, title: title, labels: labels, yValues: values + [0], yRange: nil, xTitle: xTitle,
-                                    yTitle: yTitle, yFormat: yFormat, legend: [])
+  public static func bars(
+    chart: String, title: String, labels: [String], values: [Double], xTitle: String = "", yTitle: String = "",
+    yFormat: (Double) -> String
+  ) -> String {
+    let canvas = Canvas.categorical(
+      chart: chart, title: title, labels: labels, yValues: values + [0], yRange: nil, xTitle: xTitle,
+      yTitle: yTitle, yFormat: yFormat, legend: [])
     return canvas.svg { f in
       var out = ""
       let w = f.plotWidth / Double(max(labels.count, 1)) * 0.7
       for (i, v) in values.enumerated() where v.isFinite && i < labels.count {
         let top = min(f.y(v), f.y(0))
-        out += "<rect x=\"\(fmt(f.x(Double(i)) - w / 2))\" y=\"\(fmt(top))\" width=\"\(fmt(w))\" height=\"\(fmt(abs(f.y(v) - f.y(0))))\" "
+        out +=
+          "<rect x=\"\(fmt(f.x(Double(i)) - w / 2))\" y=\"\(fmt(top))\" width=\"\(fmt(w))\" "
+            + "height=\"\(fmt(abs(f.y(v) - f.y(0))))\" "
         out += "fill=\"\(colour(v < 0 ? 1 : 0))\"><title>\(escape(labels[i])): \(escape(yFormat(v)))</title></rect>\n"
       }
       return out
@@ -231,7 +265,8 @@ public enum SVGChart {
   /// markers (e.g. percentiles). With `bySign` the bins above 0 are blue, below 0 vermillion and
   /// a bin across 0 grey: runs in which a payer saves and runs in which it pays more.
   public static func histogram(
-    chart: String, title: String, values: [Double], bins: Int = 40, markers: [Marker] = [], bySign: Bool = true, xTitle: String = "",
+    chart: String, title: String, values: [Double], bins: Int = 40, markers: [Marker] = [], bySign: Bool = true,
+    xTitle: String = "",
     yTitle: String = "runs", xFormat: (Double) -> String, yFormat: (Double) -> String = { String(Int($0.rounded())) }
   ) -> String {
     let finite = values.filter(\.isFinite)
@@ -243,22 +278,30 @@ public enum SVGChart {
     for v in finite { counts[min(n - 1, max(0, Int((v - lo) / (hi - lo) * Double(n))))] += 1 }
     var legend: [LegendItem] = []
     if bySign {
-      legend = [LegendItem(text: "above 0", swatch: .box(colour(0))), LegendItem(text: "below 0", swatch: .box(colour(1)))]
+      legend = [
+        LegendItem(text: "above 0", swatch: .box(colour(0))), LegendItem(text: "below 0", swatch: .box(colour(1))),
+      ]
     }
-    let canvas = Canvas.histogram(chart: chart, title: title, range: (lo, hi), maxCount: counts.max() ?? 0, xTitle: xTitle, yTitle: yTitle,
-                                  xFormat: xFormat, yFormat: yFormat, legend: legend)
+    let canvas = Canvas.histogram(
+      chart: chart, title: title, range: (lo, hi), maxCount: counts.max() ?? 0, xTitle: xTitle, yTitle: yTitle,
+      xFormat: xFormat, yFormat: yFormat, legend: legend)
     return canvas.svg { f in
       var out = ""
       let width = (hi - lo) / Double(n)
       for (i, c) in counts.enumerated() where c > 0 {
-        let from = lo + Double(i) * width, to = from + width
+        let from = lo + Double(i) * width
+        let to = from + width
         let fill = !bySign ? colour(0) : (to <= 0 ? colour(1) : (from >= 0 ? colour(0) : "#999999"))
-        out += "<rect x=\"\(fmt(f.x(from)))\" y=\"\(fmt(f.y(Double(c))))\" width=\"\(fmt(max(f.x(to) - f.x(from) - 1, 0.5)))\" "
+        out +=
+          "<rect x=\"\(fmt(f.x(from)))\" y=\"\(fmt(f.y(Double(c))))\" "
+            + "width=\"\(fmt(max(f.x(to) - f.x(from) - 1, 0.5)))\" "
         out += "height=\"\(fmt(f.y(0) - f.y(Double(c))))\" fill=\"\(fill)\"/>\n"
       }
       for (k, m) in markers.enumerated() where m.value.isFinite && m.value >= lo && m.value <= hi {
         let x = f.x(m.value)
-        out += "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(f.top))\" y2=\"\(fmt(f.y(0)))\" stroke=\"#333\" stroke-dasharray=\"3,3\"/>"
+        out +=
+          "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(f.top))\" y2=\"\(fmt(f.y(0)))\" stroke=\"#333\" "
+            + "stroke-dasharray=\"3,3\"/>"
         out += "<text x=\"\(fmt(x + 3))\" y=\"\(fmt(f.top + 10 + Double(k % 3) * 12))\">\(escape(m.label))</text>\n"
       }
       return out
@@ -274,7 +317,8 @@ public enum SVGChart {
     if a > b { swap(&a, &b) }
     if a == b { (a, b) = widen(a) }
     let step = tickStep(a, b, count: count)
-    let first = (a / step).rounded(.down), last = (b / step).rounded(.up)
+    let first = (a / step).rounded(.down)
+    let last = (b / step).rounded(.up)
     guard last - first < 1000 else { return [a, b] }
     return stride(from: first, through: last, by: 1).map { k in
       let t = k * step
@@ -331,23 +375,29 @@ public enum SVGChart {
     flush()
     var out = ""
     if !d.isEmpty {
-      out += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(fmt(width))\"\(dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
+      out +=
+        "<path d=\"\(d)\" fill=\"none\" stroke=\"\(colour)\" "
+          + "stroke-width=\"\(fmt(width))\"\(dashed ? " stroke-dasharray=\"6,4\"" : "")/>\n"
     }
     for p in dots { out += "<circle cx=\"\(fmt(p.0))\" cy=\"\(fmt(p.1))\" r=\"3\" fill=\"\(colour)\"/>\n" }
     return out
   }
 
   /// A shaded band between two curves, one polygon per stretch of finite values.
-  static func band(_ f: Frame, x: [Double], lower: [Double], upper: [Double], colour: String, opacity: Double) -> String {
+  static func band(_ f: Frame, x: [Double], lower: [Double], upper: [Double], colour: String, opacity: Double) -> String
+  {
     var out = ""
     var run: [Int] = []
     func flush() {
       if run.count == 1, let i = run.first {
-        out += "<line x1=\"\(fmt(f.x(x[i])))\" x2=\"\(fmt(f.x(x[i])))\" y1=\"\(fmt(f.y(lower[i])))\" y2=\"\(fmt(f.y(upper[i])))\" "
+        out +=
+          "<line x1=\"\(fmt(f.x(x[i])))\" x2=\"\(fmt(f.x(x[i])))\" y1=\"\(fmt(f.y(lower[i])))\" "
+            + "y2=\"\(fmt(f.y(upper[i])))\" "
         out += "stroke=\"\(colour)\" stroke-opacity=\"\(fmt(opacity + 0.2))\" stroke-width=\"8\"/>\n"
       } else if run.count >= 2 {
         let points = run.map { (f.x(x[$0]), f.y(upper[$0])) } + run.reversed().map { (f.x(x[$0]), f.y(lower[$0])) }
-        out += "<polygon points=\"\(points.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " "))\" fill=\"\(colour)\" "
+        out +=
+          "<polygon points=\"\(points.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " "))\" fill=\"\(colour)\" "
         out += "fill-opacity=\"\(fmt(opacity))\" stroke=\"none\"/>\n"
       }
       run = []
@@ -404,8 +454,10 @@ public enum SVGChart {
 
     /// The part of the segment inside the domain (Liang–Barsky), or nil.
     func clip(x0: Double, y0: Double, x1: Double, y1: Double) -> (Double, Double, Double, Double)? {
-      var t0 = 0.0, t1 = 1.0
-      let dx = x1 - x0, dy = y1 - y0
+      var t0 = 0.0
+      var t1 = 1.0
+      let dx = x1 - x0
+      let dy = y1 - y0
       for (p, q) in [(-dx, x0 - xDomain.0), (dx, xDomain.1 - x0), (-dy, y0 - yDomain.0), (dy, yDomain.1 - y0)] {
         if p == 0 {
           if q < 0 { return nil }
@@ -452,9 +504,13 @@ public enum SVGChart {
       return (lo, hi)
     }
 
-    static func yAxis(_ values: [Double], range: ClosedRange<Double>?, format: (Double) -> String) -> ([(Double, String)], (Double, Double)) {
+    static func yAxis(_ values: [Double], range: ClosedRange<Double>?, format: (Double) -> String) -> (
+      [(Double, String)], (Double, Double)
+    ) {
       if let range, range.lowerBound < range.upperBound, range.lowerBound.isFinite, range.upperBound.isFinite {
-        let t = SVGChart.ticks(range.lowerBound, range.upperBound).filter { $0 >= range.lowerBound - 1e-12 && $0 <= range.upperBound + 1e-12 }
+        let t = SVGChart.ticks(range.lowerBound, range.upperBound).filter {
+          $0 >= range.lowerBound - 1e-12 && $0 <= range.upperBound + 1e-12
+        }
         return (t.map { ($0, format($0)) }, (range.lowerBound, range.upperBound))
       }
       let (lo, hi) = finiteRange(values) ?? (0, 1)
@@ -471,16 +527,20 @@ public enum SVGChart {
     }
 
     static func numeric(
-      chart: String, title: String, xValues: [Double], yValues: [Double], yRange: ClosedRange<Double>?, xTitle: String, yTitle: String,
+      chart: String, title: String, xValues: [Double], yValues: [Double], yRange: ClosedRange<Double>?, xTitle: String,
+      yTitle: String,
       xFormat: (Double) -> String, yFormat: (Double) -> String, legend: [LegendItem]
     ) -> Canvas {
       let (xt, xd) = xAxis(xValues, format: xFormat)
       let (yt, yd) = yAxis(yValues, range: yRange, format: yFormat)
-      return Canvas(chart: chart, title: title, xTicks: xt, yTicks: yt, xDomain: xd, yDomain: yd, xTitle: xTitle, yTitle: yTitle, legend: legend)
+      return Canvas(
+        chart: chart, title: title, xTicks: xt, yTicks: yt, xDomain: xd, yDomain: yd, xTitle: xTitle, yTitle: yTitle,
+        legend: legend)
     }
 
     static func categorical(
-      chart: String, title: String, labels: [String], yValues: [Double], yRange: ClosedRange<Double>?, xTitle: String, yTitle: String,
+      chart: String, title: String, labels: [String], yValues: [Double], yRange: ClosedRange<Double>?, xTitle: String,
+      yTitle: String,
       yFormat: (Double) -> String, legend: [LegendItem]
     ) -> Canvas {
       let (yt, yd) = yAxis(yValues, range: yRange, format: yFormat)
@@ -488,12 +548,15 @@ public enum SVGChart {
       let room = 680.0 / Double(max(labels.count, 1))
       let every = max(1, Int((widest + 8) / room) + 1)
       let xt = labels.enumerated().filter { $0.offset % every == 0 }.map { (Double($0.offset), $0.element) }
-      return Canvas(chart: chart, title: title, xTicks: xt, yTicks: yt, xDomain: (-0.5, Double(max(labels.count, 1)) - 0.5), yDomain: yd,
-                    xTitle: xTitle, yTitle: yTitle, legend: legend, xGrid: false)
+      return Canvas(
+        chart: chart, title: title, xTicks: xt, yTicks: yt, xDomain: (-0.5, Double(max(labels.count, 1)) - 0.5),
+        yDomain: yd,
+        xTitle: xTitle, yTitle: yTitle, legend: legend, xGrid: false)
     }
 
     static func scatter(
-      chart: String, title: String, xValues: [Double], yValues: [Double], xTitle: String, yTitle: String, xFormat: (Double) -> String,
+      chart: String, title: String, xValues: [Double], yValues: [Double], xTitle: String, yTitle: String,
+      xFormat: (Double) -> String,
       yFormat: (Double) -> String, legend: [LegendItem]
     ) -> Canvas {
       func padded(_ v: [Double]) -> (Double, Double) {
@@ -502,26 +565,34 @@ public enum SVGChart {
         let pad = (hi - lo) * 0.04
         return (lo - pad, hi + pad)
       }
-      let xd = padded(xValues), yd = padded(yValues)
+      let xd = padded(xValues)
+      let yd = padded(yValues)
       func inside(_ t: [Double], _ d: (Double, Double)) -> [Double] { t.filter { $0 >= d.0 && $0 <= d.1 } }
-      let xt = inside(SVGChart.ticks(xd.0, xd.1, count: 6), xd), yt = inside(SVGChart.ticks(yd.0, yd.1), yd)
-      return Canvas(chart: chart, title: title, xTicks: xt.map { ($0, xFormat($0)) }, yTicks: yt.map { ($0, yFormat($0)) }, xDomain: xd,
-                    yDomain: yd, xTitle: xTitle, yTitle: yTitle, legend: legend)
+      let xt = inside(SVGChart.ticks(xd.0, xd.1, count: 6), xd)
+      let yt = inside(SVGChart.ticks(yd.0, yd.1), yd)
+      return Canvas(
+        chart: chart, title: title, xTicks: xt.map { ($0, xFormat($0)) }, yTicks: yt.map { ($0, yFormat($0)) },
+        xDomain: xd,
+        yDomain: yd, xTitle: xTitle, yTitle: yTitle, legend: legend)
     }
 
     static func histogram(
-      chart: String, title: String, range: (Double, Double), maxCount: Int, xTitle: String, yTitle: String, xFormat: (Double) -> String,
+      chart: String, title: String, range: (Double, Double), maxCount: Int, xTitle: String, yTitle: String,
+      xFormat: (Double) -> String,
       yFormat: (Double) -> String, legend: [LegendItem]
     ) -> Canvas {
       let (xt, xd) = xAxis([range.0, range.1], format: xFormat)
       var yt = SVGChart.ticks(0, Double(max(maxCount, 1)))
       if SVGChart.decimals(for: yt) > 0 { yt = SVGChart.ticks(0, Double(max(maxCount, 5))) }
-      return Canvas(chart: chart, title: title, xTicks: xt, yTicks: yt.map { ($0, yFormat($0)) }, xDomain: xd,
-                    yDomain: (0, yt.last ?? 1), xTitle: xTitle, yTitle: yTitle, legend: legend)
+      return Canvas(
+        chart: chart, title: title, xTicks: xt, yTicks: yt.map { ($0, yFormat($0)) }, xDomain: xd,
+        yDomain: (0, yt.last ?? 1), xTitle: xTitle, yTitle: yTitle, legend: legend)
     }
 
     func svg(_ marks: (Frame) -> String) -> String {
-      let width = 720.0, right = 16.0
+      let width = 720.0
+      // Room for half the last x label beyond the plot (a numeric axis ends at the data).
+      let right = xGrid ? max(16, ((xTicks.last.map { SVGChart.textWidth($0.1) } ?? 0) / 2 + 4).rounded()) : 16
       let top = title.isEmpty ? 12.0 : 30.0
       let plotHeight = 200.0
       let labelWidth = yTicks.map { SVGChart.textWidth($0.1) }.max() ?? 0
@@ -543,34 +614,51 @@ public enum SVGChart {
       let xTitleY = axisBottom + 32
       let legendTop = (xTitle.isEmpty ? axisBottom + 26 : xTitleY + 8)
       let height = (legendTop + Double(rows.count) * 16 + 6).rounded()
-      let f = Frame(width: width, left: left, right: right, top: top, plotHeight: plotHeight, xDomain: xDomain, yDomain: yDomain)
+      let f = Frame(
+        width: width, left: left, right: right, top: top, plotHeight: plotHeight, xDomain: xDomain, yDomain: yDomain)
 
-      var out = "<svg class=\"chart\" data-chart=\"\(SVGChart.escape(chart))\" role=\"img\" aria-label=\"\(SVGChart.escape(title))\" "
+      var out =
+        "<svg class=\"chart\" data-chart=\"\(SVGChart.escape(chart))\" role=\"img\" "
+          + "aria-label=\"\(SVGChart.escape(title))\" "
       out += "viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\" "
       out += "font-family=\"system-ui, sans-serif\" font-size=\"11\">\n"
       out += "<title>\(SVGChart.escape(title))</title>\n"
       if !title.isEmpty {
-        out += "<text x=\"\(fmt(left))\" y=\"18\" font-size=\"13\" font-weight=\"600\" fill=\"#222\">\(SVGChart.escape(title))</text>\n"
+        out +=
+          "<text x=\"\(fmt(left))\" y=\"18\" font-size=\"13\" font-weight=\"600\" "
+            + "fill=\"#222\">\(SVGChart.escape(title))</text>\n"
       }
       // Grid and ticks.
       out += "<g stroke=\"#e4e4e4\">\n"
-      for (v, _) in yTicks { out += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(f.y(v)))\" y2=\"\(fmt(f.y(v)))\"/>\n" }
+      for (v, _) in yTicks {
+        out += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(f.y(v)))\" y2=\"\(fmt(f.y(v)))\"/>\n"
+      }
       if xGrid {
-        for (v, _) in xTicks { out += "<line x1=\"\(fmt(f.x(v)))\" x2=\"\(fmt(f.x(v)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(axisBottom))\"/>\n" }
+        for (v, _) in xTicks {
+          out += "<line x1=\"\(fmt(f.x(v)))\" x2=\"\(fmt(f.x(v)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(axisBottom))\"/>\n"
+        }
       }
       out += "</g>\n<g fill=\"#444\">\n"
       for (v, label) in yTicks {
-        out += "<text x=\"\(fmt(left - 5))\" y=\"\(fmt(f.y(v) + 4))\" text-anchor=\"end\">\(SVGChart.escape(label))</text>\n"
+        out +=
+          "<text x=\"\(fmt(left - 5))\" y=\"\(fmt(f.y(v) + 4))\" text-anchor=\"end\">\(SVGChart.escape(label))</text>\n"
       }
       for (v, label) in xTicks {
-        out += "<text x=\"\(fmt(f.x(v)))\" y=\"\(fmt(axisBottom + 15))\" text-anchor=\"middle\">\(SVGChart.escape(label))</text>\n"
+        out +=
+          "<text x=\"\(fmt(f.x(v)))\" y=\"\(fmt(axisBottom + 15))\" "
+            + "text-anchor=\"middle\">\(SVGChart.escape(label))</text>\n"
       }
       out += "</g>\n"
       // Axes: the bottom of the plot, and 0 where the vertical axis includes it.
-      out += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(axisBottom))\" y2=\"\(fmt(axisBottom))\" stroke=\"#999\"/>\n"
-      out += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(left))\" y1=\"\(fmt(top))\" y2=\"\(fmt(axisBottom))\" stroke=\"#999\"/>\n"
+      out +=
+        "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(axisBottom))\" y2=\"\(fmt(axisBottom))\" "
+          + "stroke=\"#999\"/>\n"
+      out +=
+        "<line x1=\"\(fmt(left))\" x2=\"\(fmt(left))\" y1=\"\(fmt(top))\" y2=\"\(fmt(axisBottom))\" stroke=\"#999\"/>\n"
       if yDomain.0 < 0 && yDomain.1 > 0 {
-        out += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(f.y(0)))\" y2=\"\(fmt(f.y(0)))\" stroke=\"#555\"/>\n"
+        out +=
+          "<line x1=\"\(fmt(left))\" x2=\"\(fmt(width - right))\" y1=\"\(fmt(f.y(0)))\" y2=\"\(fmt(f.y(0)))\" "
+            + "stroke=\"#555\"/>\n"
       }
       if !xTitle.isEmpty {
         out += "<text x=\"\(fmt(left + f.plotWidth / 2))\" y=\"\(fmt(xTitleY))\" text-anchor=\"middle\" fill=\"#222\">"
@@ -578,7 +666,9 @@ public enum SVGChart {
       }
       if !yTitle.isEmpty {
         let cy = top + plotHeight / 2
-        out += "<text x=\"12\" y=\"\(fmt(cy))\" transform=\"rotate(-90 12 \(fmt(cy)))\" text-anchor=\"middle\" fill=\"#222\">"
+        out +=
+          "<text x=\"12\" y=\"\(fmt(cy))\" transform=\"rotate(-90 12 \(fmt(cy)))\" text-anchor=\"middle\" "
+            + "fill=\"#222\">"
         out += "\(SVGChart.escape(yTitle))</text>\n"
       }
       out += marks(f)
@@ -588,16 +678,22 @@ public enum SVGChart {
         for (item, x) in row {
           switch item.swatch {
           case .line(let c, let dashed):
-            out += "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x + 20))\" y1=\"\(fmt(y - 4))\" y2=\"\(fmt(y - 4))\" stroke=\"\(c)\" stroke-width=\"2\""
+            out +=
+              "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x + 20))\" y1=\"\(fmt(y - 4))\" y2=\"\(fmt(y - 4))\" stroke=\"\(c)\" "
+                + "stroke-width=\"2\""
             out += dashed ? " stroke-dasharray=\"6,4\"/>" : "/>"
           case .band(let c, let opacity):
-            out += "<rect x=\"\(fmt(x))\" y=\"\(fmt(y - 10))\" width=\"20\" height=\"11\" fill=\"\(c)\" fill-opacity=\"\(fmt(opacity + 0.1))\"/>"
+            out +=
+              "<rect x=\"\(fmt(x))\" y=\"\(fmt(y - 10))\" width=\"20\" height=\"11\" fill=\"\(c)\" "
+                + "fill-opacity=\"\(fmt(opacity + 0.1))\"/>"
           case .box(let c):
             out += "<rect x=\"\(fmt(x))\" y=\"\(fmt(y - 10))\" width=\"20\" height=\"11\" fill=\"\(c)\"/>"
           case .point(let c):
             out += "<circle cx=\"\(fmt(x + 10))\" cy=\"\(fmt(y - 4))\" r=\"3\" fill=\"\(c)\" fill-opacity=\"0.6\"/>"
           case .mean:
-            out += "<circle cx=\"\(fmt(x + 10))\" cy=\"\(fmt(y - 4))\" r=\"4.5\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"2\"/>"
+            out +=
+              "<circle cx=\"\(fmt(x + 10))\" cy=\"\(fmt(y - 4))\" r=\"4.5\" fill=\"#fff\" stroke=\"#000\" "
+                + "stroke-width=\"2\"/>"
           }
           out += "<text x=\"\(fmt(x + 26))\" y=\"\(fmt(y))\" fill=\"#222\">\(SVGChart.escape(item.text))</text>\n"
         }

@@ -251,7 +251,7 @@ public enum StressReport {
     return "<span class=\"num\" data-file=\"summary.csv\" data-metric=\"\(esc(metric))\" data-variant=\"\(esc(variant))\" data-payer_or_line=\"\(esc(who))\" data-year=\"\(yearText)\" data-stat=\"\(stat)\" data-value=\"\(esc(text))\">\(format(value))</span>"
   }
 
-  static func esc(_ s: String) -> String { HTMLReport.escape(s) }
+  static func esc(_ s: String) -> String { SVGChart.escape(s) }
 
   static func page(title: String, body: String, locale: ReportLocale) -> String {
     """

@@ -16,7 +16,7 @@ extension MBC {
       discussion: """
         Each run draws every uncertain parameter once, then simulates every client in every arm with the same random numbers per client (common random numbers). Results are identical for any --threads with the same --seed.
 
-        Writes to --out: summary.csv, incremental.csv, ledger.csv, ceac.csv, evpi.csv, evppi.csv, trace.csv, cashflow.csv, payback.csv, break_even.csv (with analysis.break_even), inputs.csv, manifest.json and report.html, and runs.csv with --keep-runs; docs/outputs.md explains every column. Files are replaced atomically; Ctrl-C leaves none half written.
+        Writes to --out: summary.csv, incremental.csv, ledger.csv, ceac.csv, evpi.csv, evppi.csv, trace.csv, cashflow.csv, payback.csv, plane.csv, break_even.csv (with analysis.break_even), inputs.csv, manifest.json and report.html, and runs.csv with --keep-runs; docs/outputs.md explains every column. `mbc report DIR` redraws report.html from these files (e.g. with --locale nl). Files are replaced atomically; Ctrl-C leaves none half written.
 
         With --precision the runs go on in batches until the relative Monte Carlo standard error of the main result (--precision-metric; default the total net saving of the first arm against the reference) is below the target, or --runs (default then 1e6) is reached. Runs are numbered as always, so the results equal those of --runs with the number of runs it stopped at.
 
@@ -60,6 +60,9 @@ extension MBC {
     @Flag(name: [.customLong("keep-runs"), .customLong("save-runs")], help: "Also write runs.csv: the parameter draws and every metric of every run.")
     var keepRuns = false
 
+    @Option(help: ArgumentHelp("Numbers in report.html: en (international: €1,234.56, the default) or nl (Dutch: € 1.234,56).", valueName: "code"))
+    var locale: String = "en"
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
@@ -73,12 +76,14 @@ extension MBC {
       if let wtp, !(wtp >= 0 && wtp.isFinite) {
         throw ValidationError("--wtp is an amount of 0 or more per unit of the outcome, not \(wtp).")
       }
+      _ = try MBC.Report.parseLocale(locale)
       if precisionMetric != nil && precision == nil {
         throw ValidationError("--precision-metric needs --precision.")
       }
     }
 
     func run() throws {
+      let reportLocale = try MBC.Report.parseLocale(locale)
       let started = Date()
       var clock = PhaseClock()
 
@@ -179,7 +184,7 @@ extension MBC {
         seed: seed, runs: runCount, threads: threads, engine: simulation.engine.rawValue, blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)",
         startedAt: ISO8601DateFormatter().string(from: started), timings: clock.laps, clientCyclesPerRun: simulation.clientCyclesPerRun)
       var results = ResultSet(scenario: loaded, layout: layout, summaries: summaries, moments: moments, run: info)
-      var files = ["summary.csv", "incremental.csv", "ledger.csv", "ceac.csv", "evpi.csv", "evppi.csv", "trace.csv", "cashflow.csv", "payback.csv"]
+      var files = ["summary.csv", "incremental.csv", "ledger.csv", "ceac.csv", "evpi.csv", "evppi.csv", "trace.csv", "cashflow.csv", "payback.csv", "plane.csv"]
       if breakEven != nil { files.append("break_even.csv") }
       files += ["inputs.csv", "report.html"]
       if keepRuns { files.append("runs.csv") }
@@ -199,8 +204,10 @@ extension MBC {
         }
         tables.trace = TimeTables.trace(&time, scenario: loaded, seed: seed)
         tables.cashflow = TimeTables.cashflow(&time, scenario: loaded, seed: seed)
+        tables.summary = SummaryTables.summary(results)
+        tables.plane = PlaneTable.table(results, matrix: matrix)
         let named: [(String, CSVTable?)] = [
-          ("summary.csv", SummaryTables.summary(results)), ("incremental.csv", tables.incremental), ("ledger.csv", tables.ledger),
+          ("summary.csv", tables.summary), ("plane.csv", tables.plane), ("incremental.csv", tables.incremental), ("ledger.csv", tables.ledger),
           ("ceac.csv", tables.ceac), ("evpi.csv", tables.evpi), ("evppi.csv", tables.evppi), ("break_even.csv", tables.breakEven),
           ("trace.csv", tables.trace), ("cashflow.csv", tables.cashflow), ("payback.csv", TimeTables.payback(time, scenario: loaded, seed: seed)),
           ("inputs.csv", SummaryTables.inputs(results, baseCase: baseCase)),
@@ -210,7 +217,9 @@ extension MBC {
         for file in ["break_even.csv", "runs.csv"] where !files.contains(file) {
           try? FileManager.default.removeItem(atPath: path(file))
         }
-        try AtomicFile.write(HTMLReport.render(results, matrix: matrix, tables: tables), to: path("report.html"))
+        // The report is drawn from the tables as written, so that `mbc report` redraws the same page.
+        let report = HTMLReport.render(scenario: loaded, manifest: Manifest(results, outputs: files), tables: tables, locale: reportLocale)
+        try AtomicFile.write(report, to: path("report.html"))
         if keepRuns {
           try RunsTable.write(matrix, layout: layout, parameters: session.parameters!.matrix(runs: runCount), parameterNames: model.parameterValueNames, seed: seed, to: path("runs.csv"))
         }

@@ -359,7 +359,7 @@ struct OutputDocumentationTests {
     #expect(r.status == 0, "\(r.stderr)")
     let doc = try String(contentsOf: MBCBinary.repository.appendingPathComponent("docs/outputs.md"), encoding: .utf8)
     let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".csv") }.sorted()
-    #expect(files.count == 12)
+    #expect(files.count == 13)
     for file in files {
       #expect(doc.contains("## \(file)"), "docs/outputs.md has no section for \(file)")
       let header = try String(contentsOfFile: "\(out)/\(file)", encoding: .utf8).split(separator: "\n")[0].split(separator: ",")

@@ -156,6 +156,30 @@ struct StressCommandTests {
     #expect((scenario?["sha256"] as? String)?.count == 64)
   }
 
+  @Test("mbc report redraws the stress report byte for byte, and in Dutch with --locale nl")
+  func test_reportRedraws() throws {
+    let (directory, file) = try write(Self.scenario)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("out")
+    let result = try MBCBinary.run(["stress", file, "--runs", "100", "--out", out.path, "-q"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let page = out.appendingPathComponent("report.html")
+    let original = try Data(contentsOf: page)
+    let redraw = try MBCBinary.run(["report", out.path])
+    #expect(redraw.status == 0, "\(redraw.stderr)")
+    #expect(try Data(contentsOf: page) == original, "mbc report gave a different page")
+    let dutch = directory.appendingPathComponent("nl.html")
+    let nl = try MBCBinary.run(["report", out.path, "--locale", "nl", "--out", dutch.path])
+    #expect(nl.status == 0, "\(nl.stderr)")
+    let text = try String(contentsOf: dutch, encoding: .utf8)
+    #expect(text.contains("lang=\"nl\"") && text.contains("€ "), "no Dutch numbers in the redrawn page")
+    #expect(try Data(contentsOf: dutch) != original)
+    // Without the stress tables, the page cannot be drawn: exit 2 naming the file.
+    try FileManager.default.removeItem(at: out.appendingPathComponent("stress-queue.csv"))
+    let missing = try MBCBinary.run(["report", out.path])
+    #expect(missing.status == 2 && missing.stderr.contains("stress-queue.csv"), "\(missing.status): \(missing.stderr)")
+  }
+
   @Test("the same seed gives byte-identical CSV files with 1 and 2 threads")
   func test_threadsReproducible() throws {
     let (directory, file) = try write(Self.scenario)
