@@ -16,7 +16,7 @@ PY_PKGS := nbclient nbformat ipykernel pandas matplotlib
 .PHONY: all deps venv chromium build demo test test-release bench bench-check bench-thresholds bench-numpy clean help
 
 help:
-	@echo "make demo   install OpenBLAS if missing, build (release), run Scenarios/bemoeizorg.yaml"
+	@echo "make demo   install OpenBLAS if missing, build (release), run Scenarios/bemoeizorg.yaml (simulate and stress)"
 	@echo "make test   install OpenBLAS, the notebook venv and Chromium if missing, run the whole test suite"
 	@echo "            (screenshots of the bundled scenarios' reports: $(SCREENSHOTS)/)"
 	@echo "make bench  run the package-benchmark benchmarks in Benchmarks/"
@@ -67,6 +67,8 @@ build: deps
 demo: build
 	@echo
 	$(MBC) simulate Scenarios/bemoeizorg.yaml --runs $(RUNS) --out results/bemoeizorg
+	@echo
+	$(MBC) stress Scenarios/bemoeizorg.yaml --runs 500 --out results/bemoeizorg-stress
 
 # MBC_REQUIRE_*: a missing venv or Chromium fails the notebook and browser tests instead of
 # skipping them. MBC_REPORT_SCREENSHOTS keeps the screenshots of the bundled reports.
