@@ -1,4 +1,5 @@
 import Foundation
+import MBCScenario
 
 /// manifest.json: what was run, so that a result can be cited and reproduced exactly.
 public struct Manifest: Codable, Sendable {
@@ -46,57 +47,44 @@ public struct Manifest: Codable, Sendable {
   public init(_ results: ResultSet, outputs: [String]) {
     let r = results.run
     let s = results.scenario
-    schemaVersion = Self.currentSchemaVersion
-    mbcVersion = r.mbcVersion
-    commandLine = r.commandLine
-    scenario = ScenarioRecord(path: r.scenarioPath, name: s.name, sha256: r.scenarioSHA256)
-    seed = String(r.seed)
-    runs = r.runs
-    clients = s.clients
-    subgroup = s.onlySubgroup
-    horizonCycles = s.horizon
-    arms = s.arms.map(\.name)
-    referenceArm = s.arms[s.referenceArm].name
-    payers = s.payers.map(\.name)
-    threads = r.threads
-    engine = r.engine
-    randomNumbers = "xoshiro256++ streams keyed by (seed, run, client, purpose) via SplitMix64 hashing"
-    blas = r.blasConfiguration
-    startedAt = r.startedAt
-    wallSeconds = r.totalSeconds
-    timingsSeconds = Dictionary(r.timings.map { ($0.phase, $0.seconds) }, uniquingKeysWith: +)
     let simulate = r.timings.first { $0.phase == "simulate" }?.seconds ?? 0
+    self.init(run: r, scenario: s, outputs: outputs, clients: s.clients, horizonCycles: s.horizon,
+              randomNumbers: "xoshiro256++ streams keyed by (seed, run, client, purpose) via SplitMix64 hashing")
+    subgroup = s.onlySubgroup
     clientCyclesPerSecond = simulate > 0 ? Double(r.runs) * Double(r.clientCyclesPerRun) / simulate : 0
-    self.outputs = outputs
   }
 
   /// The manifest of `mbc stress`: `horizon_cycles` is the stress test's months, `clients` 0
   /// (clients arrive by the inflow), `engine` the budget engine.
   public init(stress: StressResults, outputs: [String]) {
-    let r = stress.run
-    let s = stress.scenario
+    self.init(run: stress.run, scenario: stress.scenario, outputs: outputs, clients: 0, horizonCycles: stress.budget.months,
+              randomNumbers: "xoshiro256++ streams keyed by (seed, run, month, purpose) via SplitMix64 hashing")
+    variants = stress.layout.variants
+  }
+
+  /// What both commands record.
+  private init(run r: RunInfo, scenario s: Scenario, outputs: [String], clients: Int, horizonCycles: Int, randomNumbers: String) {
     schemaVersion = Self.currentSchemaVersion
     mbcVersion = r.mbcVersion
     commandLine = r.commandLine
     scenario = ScenarioRecord(path: r.scenarioPath, name: s.name, sha256: r.scenarioSHA256)
     seed = String(r.seed)
     runs = r.runs
-    clients = 0
+    self.clients = clients
     subgroup = nil
-    horizonCycles = stress.budget.months
+    self.horizonCycles = horizonCycles
     arms = s.arms.map(\.name)
     referenceArm = s.arms[s.referenceArm].name
     payers = s.payers.map(\.name)
     threads = r.threads
     engine = r.engine
-    randomNumbers = "xoshiro256++ streams keyed by (seed, run, month, purpose) via SplitMix64 hashing"
+    self.randomNumbers = randomNumbers
     blas = r.blasConfiguration
     startedAt = r.startedAt
     wallSeconds = r.totalSeconds
     timingsSeconds = Dictionary(r.timings.map { ($0.phase, $0.seconds) }, uniquingKeysWith: +)
     clientCyclesPerSecond = 0
     self.outputs = outputs
-    variants = stress.layout.variants
   }
 
   /// Pretty-printed JSON with sorted keys (stable diffs).
