@@ -183,3 +183,18 @@ struct UnsafeSendable<T>: @unchecked Sendable {
   let value: T
   init(_ value: T) { self.value = value }
 }
+
+extension Simulation {
+  /// The parameter values of run `run` (one per value name, scenario order), drawn as the
+  /// engines draw them: for reporting a run that failed. Values after a failing derived
+  /// parameter may be missing (NaN).
+  public func parameterValues(run: Int) -> [(name: String, value: Double)] {
+    let tables = RunTables(model)
+    if !fixedParameters.isEmpty {
+      tables.pin(fixedParameters.sorted { $0.key < $1.key }.map { (slot: model.slots.parameterSlots[$0.key].lowerBound, value: $0.value) })
+    }
+    for i in 0..<model.parameterValueCount { tables.base[i] = .nan }
+    try? tables.drawParameters(seed: seed, run: run)
+    return model.parameterValueNames.enumerated().map { ($0.element, tables.base[$0.offset]) }
+  }
+}

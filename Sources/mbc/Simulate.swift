@@ -141,6 +141,7 @@ extension MBC {
         throw MBCExit.interrupted
       } catch {
         printError("\(scenario): run-time error: \(error)")
+        printRunParameters(error, simulation: simulation)
         printError("  (the parameters drawn in that run make the model invalid; reproduce with --seed \(seed))")
         throw MBCExit.runtimeError
       }
@@ -343,6 +344,39 @@ extension MBC {
       print("Report:  \(outDirectory)/report.html")
     }
   }
+}
+
+/// After a run-time error: the failing run's values of the parameters the failing row or value
+/// uses (all of them when that is not known, at most 24), so that the cause can be seen.
+func printRunParameters(_ error: SimulationError, simulation: Simulation) {
+  guard let run = error.run, run >= 0 else { return }
+  let scenario = simulation.model.scenario
+  var names: Set<String>?
+  if case .invalidTransitionRow(_, let armName, let stateName, _) = error,
+    let arm = scenario.arms.first(where: { $0.name == armName }),
+    let state = scenario.states.firstIndex(where: { $0.name == stateName })
+  {
+    var used = Set(arm.transitions[state].flatMap { $0.probability.references.map(\.name) })
+    // Derived parameters: the parameters their expressions use, too.
+    var grew = true
+    while grew {
+      grew = false
+      for p in scenario.parameters where used.contains(p.name) {
+        if case .expression(let e) = p.definition {
+          for (n, _) in e.references where !used.contains(n) {
+            used.insert(n)
+            grew = true
+          }
+        }
+      }
+    }
+    names = used
+  }
+  let values = simulation.parameterValues(run: run).filter { names?.contains($0.name.split(separator: ".").first.map(String.init) ?? $0.name) ?? true }
+  guard !values.isEmpty else { return }
+  let shown = values.prefix(24).map { "\($0.name) = \(String(format: "%.6g", $0.value))" }
+  printError("  parameters of run \(run)\(names == nil ? "" : " used by that row"): " + shown.joined(separator: ", ")
+    + (values.count > 24 ? ", … (\(values.count - 24) more; all of them in runs.csv with --keep-runs)" : ""))
 }
 
 /// Wall-clock phases of a command.

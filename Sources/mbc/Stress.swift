@@ -109,6 +109,7 @@ extension MBC {
         throw MBCExit.interrupted
       } catch {
         printError("\(scenario): run-time error: \(error)")
+        printRunParameters(error, simulation: Simulation(model: stress.model, seed: seed, threads: 1))
         printError("  (the parameters drawn in that run make the budget model invalid; reproduce with --seed \(seed))")
         throw MBCExit.runtimeError
       }

@@ -310,6 +310,9 @@ struct SimulateEndToEndTests {
     #expect(r.status == 1)
     #expect(r.stderr.contains("run-time error: run "), "\(r.stderr)")
     #expect(r.stderr.contains(", arm UC, state Admitted: the probability of moving to InCare is "))
+    // The run's values of the parameters that row uses, the culprit among them.
+    let line = r.stderr.split(separator: "\n").first { $0.contains("parameters of run ") && $0.contains(" used by that row: ") }
+    #expect(line?.contains("p_discharge = 1.") == true, "\(r.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/summary.csv").path))
   }
 
