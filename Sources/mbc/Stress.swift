@@ -169,9 +169,8 @@ extension MBC {
         print("")
         print("\(r.variantLabels[v]) (\(name)): net saving \(b.startYear)–\(b.startYear + b.years - 1), \(r.scenario.currency) nominal (positive = saves)")
         var rows: [[String]] = []
-        for (p, payer) in r.payerNames.enumerated() {
+        for payer in r.payerNames {
           guard let x = summary.records(where: ["metric": "net_saving", "variant": name, "payer_or_line": payer]).first else { continue }
-          _ = p
           rows.append([payer, grouped(Double(x["mean"] ?? "") ?? .nan), "\(grouped(Double(x["p2_5"] ?? "") ?? .nan)) to \(grouped(Double(x["p97_5"] ?? "") ?? .nan))",
                        String(format: "%.0f%%", (Double(x["p_positive"] ?? "") ?? .nan) * 100)])
         }
