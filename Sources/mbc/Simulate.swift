@@ -30,19 +30,19 @@ extension MBC {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(help: ArgumentHelp("Number of Monte Carlo runs: 1000, 1_000 or 1e3 (whole numbers only; default 10000); with --precision, the most runs (default 1e6).", valueName: "n"), transform: RunCount.transform)
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of Monte Carlo runs: 1000, 1_000 or 1e3 (whole numbers only; default 10000); with --precision, the most runs (default 1e6).", valueName: "n"), transform: RunCount.transform)
     var runs: RunCount?
 
-    @Option(help: ArgumentHelp("Stop when the relative Monte Carlo standard error of the main result is below this (e.g. 0.01 for 1%).", valueName: "fraction"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop when the relative Monte Carlo standard error of the main result is below this (e.g. 0.01 for 1%).", valueName: "fraction"))
     var precision: Double?
 
     @Option(help: ArgumentHelp("The metric --precision watches (a column name of runs.csv, e.g. net_saving.BZ.total).", valueName: "name"))
     var precisionMetric: String?
 
-    @Option(help: ArgumentHelp("Seed of the random streams; the same seed gives the same results.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random streams; the same seed gives the same results.", valueName: "n"))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: ArgumentHelp("Output directory (default: results/<scenario name>).", valueName: "dir"))
@@ -51,7 +51,7 @@ extension MBC {
     @Option(help: ArgumentHelp("individual (microsimulation) or cohort (expected-value Markov trace); default: the scenario's 'engine'.", valueName: "kind"))
     var engine: EngineKind?
 
-    @Option(help: ArgumentHelp("Willingness to pay per unit of the outcome, for net benefit and the value of information (default: the scenario's analysis.wtp).", valueName: "amount"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Willingness to pay per unit of the outcome, for net benefit and the value of information (default: the scenario's analysis.wtp).", valueName: "amount"))
     var wtp: Double?
 
     @Option(help: ArgumentHelp("Simulate only clients of this subgroup (its share becomes 1): results per client of one subgroup. Default output directory: results/<scenario name>-<subgroup>.", valueName: "name"))
