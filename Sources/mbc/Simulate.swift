@@ -108,6 +108,19 @@ extension MBC {
         printError("error: --runs \(maxRuns) keeps \(layout.count)\(keepRuns ? " + \(model.parameterValueCount)" : "") values per run (\(gigabytes(Double(maxRuns) * perRun)) GB); this machine has \(gigabytes(physical)) GB of memory. Use fewer runs.")
         throw MBCExit.usageError
       }
+      // The outputs over time (trace, cash flow, payback) keep whole vectors of the first runs
+      // and streamed moments per thread; their size grows with the horizon.
+      let details = DetailLayout(scenario: loaded)
+      let sampleRuns = DetailCollector.sampleRuns(layout: details, runs: maxRuns)
+      let detailBytes = (Double(sampleRuns) + 3 * Double(threads + 2)) * Double(details.count) * 8
+      if Double(maxRuns) * perRun + detailBytes > 0.5 * physical {
+        printError("error: this run needs about \(gigabytes(Double(maxRuns) * perRun + detailBytes)) GB of memory: "
+          + "\(gigabytes(Double(maxRuns) * perRun)) GB for --runs \(maxRuns) and \(gigabytes(detailBytes)) GB for the "
+          + "outputs over time (\(details.count) values per run over \(loaded.horizon) cycles, kept whole for the first "
+          + "\(sampleRuns) runs); this machine has \(gigabytes(physical)) GB. "
+          + "Use a shorter horizon (or longer cycles), or fewer runs.")
+        throw MBCExit.usageError
+      }
       var precisionColumn: Int?
       if precision != nil {
         precisionColumn = try resolvePrecisionMetric(model)
