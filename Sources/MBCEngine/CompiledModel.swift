@@ -512,8 +512,14 @@ public struct CompiledModel: Sendable {
     stackSize = stack
     let total = 2 * rowEntries + (2 + RunTables.poissonTableSize) * rateEntries + rewardEntries
     if total > Self.maximumTableSize {
+      let gigabytes = (Double(total) * 8 / 1e9 * 10).rounded() / 10
+      let limitMB = Self.maximumTableSize * 8 / 1_000_000
       problems.append(.init(.error, at: nil, keyPath: "",
-                            message: "the model's tables need \(total) numbers per run (more than \(Self.maximumTableSize)); expressions that use age, cycle, time_in_state and attributes together multiply table sizes — use fewer of them in one expression, or a shorter horizon"))
+                            message: "'\(scenario.file)': the model's tables need \(total) numbers per run "
+                              + "(\(gigabytes) GB; the limit is \(Self.maximumTableSize) numbers, "
+                              + "\(limitMB) MB); expressions that use age, cycle, time_in_state and attributes "
+                              + "together multiply table sizes — use fewer of them in one expression, "
+                              + "or a shorter horizon"))
     }
     if !problems.isEmpty { throw ScenarioError(problems + scenario.warnings) }
     self.scenario = scenario

@@ -9,6 +9,11 @@ public enum ScenarioLoader {
   /// The largest scenario file accepted (a model description is a few kB; this bounds memory).
   public static let maximumFileSize = 10 << 20
 
+  /// The most YAML values (scalars, lists and mappings) a scenario may hold once its aliases
+  /// (`*name`) are expanded. A large scenario has a few thousand; the limit stops a "billion
+  /// laughs" document (aliases of aliases) before any code walks its expansion.
+  public static let maximumNodeCount = 1_000_000
+
   /// Top-level keys.
   static let topLevelKeys = [
     "format", "name", "description", "currency", "price_year", "cycle", "horizon", "clients",
@@ -45,10 +50,11 @@ public enum ScenarioLoader {
       throw ScenarioError([.init(.error, at: nil, keyPath: "", message: "cannot open scenario '\(path)': \(reason)")])
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      let (line, column) = firstInvalidUTF8(in: data)
+      let (line, column, offset) = firstInvalidUTF8(in: data)
+      let byte = offset < data.count ? String(format: "0x%02X", data[data.startIndex + offset]) : "end of file"
       throw ScenarioError([
         .init(.error, at: SourceLocation(file: path, line: line, column: column), keyPath: "",
-              message: "the file is not valid UTF-8 text; save it as UTF-8")
+              message: "the file is not valid UTF-8 text (byte \(byte) at offset \(offset)); save it as UTF-8")
       ])
     }
     return try load(yaml: text, file: path)
@@ -63,6 +69,14 @@ public enum ScenarioLoader {
                                    message: "the file is empty; expected a scenario (see docs/scenario-format.md)")])
       }
       root = node
+      if let alias = firstAliasBeyondLimit(root, limit: maximumNodeCount) {
+        let at = alias.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
+        throw ScenarioError([
+          .init(.error, at: at, keyPath: "",
+                message: "the document has more than \(maximumNodeCount) values once its aliases (*name) are "
+                  + "expanded (the limit of a scenario); write the repeated parts out, or nest fewer aliases")
+        ])
+      }
     } catch let e as ScenarioError {
       throw e
     } catch let e as YamlError {
@@ -77,6 +91,27 @@ public enum ScenarioLoader {
     guard var scenario, !walker.hasErrors else { throw ScenarioError(diagnostics) }
     scenario.warnings = diagnostics
     return scenario
+  }
+
+  /// Counts the values of `root` with every alias expanded, without recursion and stopping at
+  /// `limit`; returns the node being visited when the count passes `limit` (nil when it does not).
+  static func firstAliasBeyondLimit(_ root: Node, limit: Int) -> Node? {
+    var stack: [Node] = [root]
+    var count = 0
+    while let node = stack.popLast() {
+      count += 1
+      if count > limit { return node }
+      switch node {
+      case .scalar, .alias: break
+      case .sequence(let s): stack.append(contentsOf: s)
+      case .mapping(let m):
+        for (k, v) in m {
+          stack.append(k)
+          stack.append(v)
+        }
+      }
+    }
+    return nil
   }
 
   static func yamlDiagnostic(_ error: YamlError, file: String, yamlText: String) -> ScenarioDiagnostic {
@@ -123,7 +158,8 @@ public enum ScenarioLoader {
     }
   }
 
-  static func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int) {
+  /// The line, column (in bytes) and 0-based byte offset of the first byte that is not UTF-8.
+  static func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int, offset: Int) {
     var line = 1
     var lineStart = 0
     let bytes = [UInt8](data)
@@ -136,10 +172,10 @@ public enum ScenarioLoader {
       case 0xC2...0xDF: length = 2
       case 0xE0...0xEF: length = 3
       case 0xF0...0xF4: length = 4
-      default: return (line, i - lineStart + 1)
+      default: return (line, i - lineStart + 1, i)
       }
       if i + length > bytes.count || !bytes[i + 1..<i + length].allSatisfy({ $0 & 0xC0 == 0x80 }) {
-        return (line, i - lineStart + 1)
+        return (line, i - lineStart + 1, i)
       }
       if b == 0x0A {
         line += 1
@@ -147,6 +183,6 @@ public enum ScenarioLoader {
       }
       i += length
     }
-    return (line, 1)
+    return (line, 1, bytes.count)
   }
 }

@@ -30,19 +30,31 @@ extension MBC {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
-    @Option(help: ArgumentHelp("Number of Monte Carlo runs: 1000, 1_000 or 1e3 (whole numbers only; default 10000); with --precision, the most runs (default 1e6).", valueName: "n"), transform: RunCount.transform)
+    // `.unconditional`: a value such as -1 reaches the check (and its message), not "Missing value".
+    @Option(
+      parsing: .unconditional,
+      help: ArgumentHelp(
+        "Number of Monte Carlo runs: 1000, 1_000 or 1e3 (whole numbers only; default 10000); "
+          + "with --precision, the most runs (default 1e6).", valueName: "n"),
+      transform: RunCount.transform)
     var runs: RunCount?
 
-    @Option(help: ArgumentHelp("Stop when the relative Monte Carlo standard error of the main result is below this (e.g. 0.01 for 1%).", valueName: "fraction"))
+    @Option(
+      parsing: .unconditional,
+      help: ArgumentHelp(
+        "Stop when the relative Monte Carlo standard error of the main result is below this (e.g. 0.01 for 1%).",
+        valueName: "fraction"))
     var precision: Double?
 
     @Option(help: ArgumentHelp("The metric --precision watches (a column name of runs.csv, e.g. net_saving.BZ.total).", valueName: "name"))
     var precisionMetric: String?
 
-    @Option(help: ArgumentHelp("Seed of the random streams; the same seed gives the same results.", valueName: "n"))
+    @Option(
+      parsing: .unconditional,
+      help: ArgumentHelp("Seed of the random streams; the same seed gives the same results.", valueName: "n"))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: ArgumentHelp("Output directory (default: results/<scenario name>).", valueName: "dir"))
@@ -51,7 +63,11 @@ extension MBC {
     @Option(help: ArgumentHelp("individual (microsimulation) or cohort (expected-value Markov trace); default: the scenario's 'engine'.", valueName: "kind"))
     var engine: EngineKind?
 
-    @Option(help: ArgumentHelp("Willingness to pay per unit of the outcome, for net benefit and the value of information (default: the scenario's analysis.wtp).", valueName: "amount"))
+    @Option(
+      parsing: .unconditional,
+      help: ArgumentHelp(
+        "Willingness to pay per unit of the outcome, for net benefit and the value of information "
+          + "(default: the scenario's analysis.wtp).", valueName: "amount"))
     var wtp: Double?
 
     @Option(help: ArgumentHelp("Simulate only clients of this subgroup (its share becomes 1): results per client of one subgroup. Default output directory: results/<scenario name>-<subgroup>.", valueName: "name"))
@@ -106,6 +122,19 @@ extension MBC {
       let physical = Double(ProcessInfo.processInfo.physicalMemory)
       if Double(maxRuns) * perRun > 0.5 * physical {
         printError("error: --runs \(maxRuns) keeps \(layout.count)\(keepRuns ? " + \(model.parameterValueCount)" : "") values per run (\(gigabytes(Double(maxRuns) * perRun)) GB); this machine has \(gigabytes(physical)) GB of memory. Use fewer runs.")
+        throw MBCExit.usageError
+      }
+      // The outputs over time (trace, cash flow, payback) keep whole vectors of the first runs
+      // and streamed moments per thread; their size grows with the horizon.
+      let details = DetailLayout(scenario: loaded)
+      let sampleRuns = DetailCollector.sampleRuns(layout: details, runs: maxRuns)
+      let detailBytes = (Double(sampleRuns) + 3 * Double(threads + 2)) * Double(details.count) * 8
+      if Double(maxRuns) * perRun + detailBytes > 0.5 * physical {
+        printError("error: this run needs about \(gigabytes(Double(maxRuns) * perRun + detailBytes)) GB of memory: "
+          + "\(gigabytes(Double(maxRuns) * perRun)) GB for --runs \(maxRuns) and \(gigabytes(detailBytes)) GB for the "
+          + "outputs over time (\(details.count) values per run over \(loaded.horizon) cycles, "
+          + "kept whole for the first \(sampleRuns) runs); this machine has \(gigabytes(physical)) GB. "
+          + "Use a shorter horizon (or longer cycles), or fewer runs.")
         throw MBCExit.usageError
       }
       var precisionColumn: Int?

@@ -172,4 +172,22 @@ struct ScenarioLoaderTests {
       #expect(error.description.hasPrefix("\(url.path):1:10: error: the file is not valid UTF-8 text"))
     }
   }
+
+  @Test("a YAML alias bomb fails fast: values are counted with aliases expanded, up to a limit")
+  func test_aliasBomb() {
+    var lines = ["lol:", "  x0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in 1...8 {
+      lines.append("  x\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]")
+    }
+    let started = Date()
+    do {
+      _ = try ScenarioLoader.load(yaml: minimalScenario + "\n" + lines.joined(separator: "\n"), file: "bomb.yaml")
+      Issue.record("an alias bomb was accepted")
+    } catch {
+      #expect(error.diagnostics.count == 1)
+      #expect(error.description.contains(
+        "error: the document has more than 1000000 values once its aliases (*name) are expanded"))
+    }
+    #expect(Date().timeIntervalSince(started) < 10)
+  }
 }
