@@ -24,13 +24,14 @@ extension MBC {
     @Argument(help: "The scenario file (YAML) with a 'budget:' section.")
     var scenario: String
 
-    @Option(help: ArgumentHelp("Number of Monte Carlo runs: 1000, 1_000 or 1e3 (whole numbers only; default 2000).", valueName: "n"), transform: RunCount.transform)
+    // `.unconditional`: a value such as -1 reaches the check (and its message), not "Missing value".
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of Monte Carlo runs: 1000, 1_000 or 1e3 (whole numbers only; default 2000).", valueName: "n"), transform: RunCount.transform)
     var runs: RunCount?
 
-    @Option(help: ArgumentHelp("Seed of the random streams; the same seed gives the same results.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random streams; the same seed gives the same results.", valueName: "n"))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: ArgumentHelp("Output directory (default: results/<scenario name>-stress).", valueName: "dir"))
