@@ -118,8 +118,9 @@ fuzz-corpus:
 # Debug build of FuzzScenario and FuzzExpression with libFuzzer and ASan, in its own scratch path.
 fuzz-build: deps
 	@echo "mbc: building the fuzz targets into .build-fuzz (ld.gold's 'Cannot export local symbol' warnings hidden)"
-	@set -o pipefail; time $(SWIFT) build $(FUZZ_FLAGS) --product FuzzScenario 2>&1 | grep -v 'Cannot export local symbol'
-	@set -o pipefail; time $(SWIFT) build $(FUZZ_FLAGS) --product FuzzExpression 2>&1 | grep -v 'Cannot export local symbol'
+	@set -o pipefail; for p in FuzzScenario FuzzExpression; do \
+	  time $(SWIFT) build $(FUZZ_FLAGS) --product $$p 2>&1 | grep -v 'Cannot export local symbol' || exit 1; \
+	done
 
 # Runs each target for FUZZ_SECONDS; prints executions and exec/s; non-zero exit and the crash input's path
 # (.build-fuzz/artifacts/) on a crash, timeout (> 5 s) or out-of-memory (> 2 GB).

@@ -29,6 +29,10 @@ for target in "${targets[@]}"; do
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9a-zA-Z]+' "$log" | tail -1)
   echo "   executions: ${runs:-?} (${rate:-?} exec/s); $cov; exit $rc"
+  if grep -q 'no interesting inputs were found' "$log"; then
+    echo "   $target has no coverage instrumentation of the mbc modules: rebuild it (rm -rf .build-fuzz; make fuzz)" >&2
+    status=1
+  fi
   if [ $rc -ne 0 ]; then
     status=1
     grep -E 'ERROR: libFuzzer|ERROR: AddressSanitizer|Fatal error|SUMMARY' "$log" | head -5 | sed 's/^/   /'
