@@ -14,8 +14,8 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 status=0
 for target in "${targets[@]}"; do
   case $target in
-    FuzzScenario) name=scenario; max_len=65536 ;;
-    FuzzExpression) name=expression; max_len=4096 ;;
+    FuzzScenario) name=scenario; max_len=65536; min_counters=30000 ;;
+    FuzzExpression) name=expression; max_len=4096; min_counters=20000 ;;
     *) echo "unknown fuzz target $target" >&2; exit 2 ;;
   esac
   work=.build-fuzz/corpus/$name artifacts=.build-fuzz/artifacts/$name/ log=.build-fuzz/$name.log
@@ -29,8 +29,10 @@ for target in "${targets[@]}"; do
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9a-zA-Z]+' "$log" | tail -1)
   echo "   executions: ${runs:-?} (${rate:-?} exec/s); $cov; exit $rc"
-  if grep -q 'no interesting inputs were found' "$log"; then
-    echo "   $target has no coverage instrumentation of the mbc modules: rebuild it (rm -rf .build-fuzz; make fuzz)" >&2
+  counters=$(sed -n 's/^INFO: Loaded 1 modules *(\([0-9]*\) inline 8-bit counters.*/\1/p' "$log" | head -1)
+  if [ "${counters:-0}" -lt $min_counters ] || grep -q 'no interesting inputs were found' "$log"; then
+    echo "   $target has ${counters:-no} coverage counters (expected >= $min_counters): the mbc modules are not" \
+      "instrumented; run 'make fuzz-build' again" >&2
     status=1
   fi
   if [ $rc -ne 0 ]; then
