@@ -14,7 +14,8 @@ SCREENSHOTS ?= results/report-screenshots
 PY_PKGS := nbclient nbformat ipykernel pandas matplotlib
 
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS := --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp,indirect-calls
+FUZZ_FLAGS := --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
+  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp,indirect-calls
 
 .PHONY: all deps venv chromium build demo test test-release bench bench-check bench-thresholds bench-numpy clean help
 .PHONY: fuzz fuzz-build fuzz-corpus sanitize sanitize-thread sanitize-address
