@@ -13,7 +13,12 @@ MBC     := .build/release/mbc
 SCREENSHOTS ?= results/report-screenshots
 PY_PKGS := nbclient nbformat ipykernel pandas matplotlib
 
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
+  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp,indirect-calls
+
 .PHONY: all deps venv chromium build demo test test-release bench bench-check bench-thresholds bench-numpy clean help
+.PHONY: fuzz fuzz-build fuzz-corpus sanitize sanitize-thread sanitize-address
 
 help:
 	@echo "make demo   install OpenBLAS if missing, build (release), run Scenarios/bemoeizorg.yaml (simulate and stress)"
@@ -23,6 +28,9 @@ help:
 	@echo "make bench-check       short benchmark run, fails on a regression beyond the stored thresholds"
 	@echo "make bench-thresholds  re-record Benchmarks/Thresholds/ on this machine"
 	@echo "make bench-numpy       compare mbc with the numpy implementation (NUMPY_RUNS=$(NUMPY_RUNS))"
+	@echo "make fuzz   libFuzzer + ASan on the YAML -> scenario path and the expression compiler"
+	@echo "            (FUZZ_SECONDS=$(FUZZ_SECONDS) per target; docs/testing.md)"
+	@echo "make sanitize          the test suite under ThreadSanitizer, then AddressSanitizer"
 
 # --- set-up ---------------------------------------------------------------------------------
 
@@ -100,6 +108,38 @@ bench-thresholds: deps
 # mbc against the plain numpy implementation of outreach-ref (Benchmarks/numpy/).
 bench-numpy: build venv
 	$(VENV)/bin/python Benchmarks/numpy/compare.py --runs $(NUMPY_RUNS)
+
+# --- fuzzing and sanitizers (docs/testing.md) ----------------------------------------------
+
+# The bundled scenarios seed the scenario corpus (copies, not committed; see .gitignore).
+fuzz-corpus:
+	@mkdir -p Fuzz/corpus/scenario
+	@for f in Scenarios/*.yaml; do cp "$$f" "Fuzz/corpus/scenario/bundled-$$(basename "$$f")"; done
+
+# Debug build of FuzzScenario and FuzzExpression with libFuzzer and ASan, in its own scratch path. The
+# coverage kinds are spelled out: with `--sanitize=fuzzer` alone, a fresh scratch path's build often left the
+# Swift modules without coverage counters (Swift 6.3.1); Fuzz/fuzz.sh checks the counters.
+fuzz-build: deps
+	@echo "mbc: building the fuzz targets into .build-fuzz (ld.gold's 'Cannot export local symbol' warnings hidden)"
+	@set -o pipefail; for p in FuzzScenario FuzzExpression; do \
+	  time $(SWIFT) build $(FUZZ_FLAGS) --product $$p 2>&1 | grep -v 'Cannot export local symbol' || exit 1; \
+	done
+
+# Runs each target for FUZZ_SECONDS; prints executions and exec/s; non-zero exit and the crash input's path
+# (.build-fuzz/artifacts/) on a crash, timeout (> 5 s) or out-of-memory (> 2 GB).
+fuzz: fuzz-build fuzz-corpus
+	@time FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/fuzz.sh
+
+# The whole test suite under TSan and under ASan (each in its own scratch path). LeakSanitizer is off: it
+# reports XCTest's own allocations and fails the run although every test passes.
+sanitize: sanitize-thread sanitize-address
+
+sanitize-thread: deps
+	time $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
+sanitize-address: deps
+	time env ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no \
+	  $(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 clean:
 	rm -rf .build .build-* Benchmarks/.build results

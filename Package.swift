@@ -65,6 +65,13 @@ let package = Package(
     .testTarget(name: "MBCReportTests", dependencies: ["MBCReport", "MBCEngine", "MBCScenario", "MBCAnalysis"]),
     /// Runs the built `mbc` binary as a user would (and the notebook, when the venv exists).
     .testTarget(name: "MBCEndToEndTests", dependencies: ["mbc"]),
+
+    // MARK: - Fuzz targets (`make fuzz`; docs/testing.md)
+
+    /// libFuzzer entry points. Without `--sanitize=fuzzer` they build to programs that do nothing, so plain
+    /// `swift build` type-checks them; `make fuzz` builds them with libFuzzer and ASan into `.build-fuzz`.
+    .executableTarget(name: "FuzzScenario", dependencies: ["MBCScenario", "MBCEngine"], path: "Fuzz/Scenario"),
+    .executableTarget(name: "FuzzExpression", dependencies: ["MBCScenario"], path: "Fuzz/Expression"),
   ],
   swiftLanguageModes: [.v6]
 )

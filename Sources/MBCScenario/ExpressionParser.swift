@@ -12,6 +12,13 @@ struct ExpressionParser {
   private var position = 0
   private var token: Token = .end
   private var tokenOffset = 0
+  /// Open parentheses, calls and prefix operators around the current token, and the operators parsed so far:
+  /// both bound the depth of the tree, which is walked recursively (fuzzing found stack overflows on
+  /// `((((…` and on `-----…`, and long chains like `p+p+…+p` give trees as deep as they are long).
+  private var nesting = 0
+  private var operators = 0
+  static let maximumNesting = 64
+  static let maximumOperators = 1_000
 
   init(_ text: String) {
     scalars = Array(text.unicodeScalars)
@@ -36,6 +43,14 @@ struct ExpressionParser {
   private static let symbols1: Set<Unicode.Scalar> = [
     "+", "-", "*", "/", "^", "(", ")", ",", "<", ">", "!",
   ]
+
+  private mutating func enter() throws(ExpressionError) {
+    nesting += 1
+    guard nesting <= Self.maximumNesting else {
+      throw ExpressionError(
+        message: "the expression is nested more than \(Self.maximumNesting) levels deep", offset: tokenOffset)
+    }
+  }
 
   private mutating func advance() throws(ExpressionError) {
     while position < scalars.count, scalars[position].properties.isWhitespace { position += 1 }
@@ -84,18 +99,29 @@ struct ExpressionParser {
       if Self.symbols2.contains(two) {
         position += 2
         token = .symbol(two == "**" ? "^" : two)
+        try countOperator()
         return
       }
     }
     if Self.symbols1.contains(c) {
       position += 1
       token = .symbol(String(c))
+      try countOperator()
       return
     }
     if c == "=" {
       throw ExpressionError(message: "'=' is not an operator; use '==' to compare", offset: position)
     }
     throw ExpressionError(message: "unexpected character '\(c)'", offset: position)
+  }
+
+  private mutating func countOperator() throws(ExpressionError) {
+    operators += 1
+    guard operators <= Self.maximumOperators else {
+      throw ExpressionError(
+        message: "the expression has more than \(Self.maximumOperators) operators; split it into derived parameters",
+        offset: tokenOffset)
+    }
   }
 
   private mutating func lexNumber() throws(ExpressionError) -> Double {
@@ -214,6 +240,8 @@ struct ExpressionParser {
   }
 
   private mutating func parseUnary() throws(ExpressionError) -> ModelExpression.Node {
+    try enter()
+    defer { nesting -= 1 }
     if case .symbol(let s) = token, s == "-" || s == "+" || s == "!" {
       let offset = tokenOffset
       try advance()
