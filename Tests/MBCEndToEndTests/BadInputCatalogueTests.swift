@@ -111,31 +111,7 @@ struct BadInputCatalogueTests {
   func runWithCeiling(_ arguments: [String], seconds: TimeInterval) throws -> (
     status: Int32, signalled: Bool, stderr: String
   ) {
-    let process = Process()
-    process.executableURL = MBCBinary.url
-    process.arguments = arguments
-    process.currentDirectoryURL = MBCBinary.repository
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let watchdog = DispatchWorkItem { [process] in if process.isRunning { process.terminate() } }
-    DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
-    final class Box: @unchecked Sendable { var data = Data() }
-    let outBox = Box()
-    let group = DispatchGroup()
-    group.enter()
-    let reader = out.fileHandleForReading
-    DispatchQueue.global().async {
-      outBox.data = reader.readDataToEndOfFile()
-      group.leave()
-    }
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    watchdog.cancel()
-    return (process.terminationStatus, process.terminationReason == .uncaughtSignal,
-            String(decoding: errData, as: UTF8.self))
+    let r = try runProcess(MBCBinary.url, arguments, in: MBCBinary.repository, ceiling: seconds)
+    return (r.status, r.signalled, r.stderr)
   }
 }

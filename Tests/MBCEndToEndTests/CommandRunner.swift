@@ -5,6 +5,8 @@ struct CommandResult {
   var status: Int32
   var stdout: String
   var stderr: String
+  /// Whether the process ended by a signal (a crash, or the ceiling of ``runProcess``).
+  var signalled = false
 }
 
 enum MBCBinary {
@@ -30,8 +32,11 @@ enum MBCBinary {
   }
 }
 
-/// Runs any executable, capturing output (read concurrently so pipes never fill up).
-func runProcess(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CommandResult {
+/// Runs any executable, capturing output (read concurrently so pipes never fill up); with a
+/// `ceiling`, terminates it when it runs longer than that many seconds.
+func runProcess(
+  _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:], ceiling: TimeInterval? = nil
+) throws -> CommandResult {
   let process = Process()
   process.executableURL = executable
   process.arguments = arguments
@@ -44,6 +49,8 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL, env
   process.standardOutput = out
   process.standardError = err
   try process.run()
+  let watchdog = DispatchWorkItem { [process] in if process.isRunning { process.terminate() } }
+  if let ceiling { DispatchQueue.global().asyncAfter(deadline: .now() + ceiling, execute: watchdog) }
   // Read stdout on another thread while this one reads stderr, so neither pipe fills up.
   final class Box: @unchecked Sendable { var data = Data() }
   let outBox = Box()
@@ -57,7 +64,10 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL, env
   let errData = err.fileHandleForReading.readDataToEndOfFile()
   group.wait()
   process.waitUntilExit()
-  return CommandResult(status: process.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+  watchdog.cancel()
+  return CommandResult(
+    status: process.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self),
+    stderr: String(decoding: errData, as: UTF8.self), signalled: process.terminationReason == .uncaughtSignal)
 }
 
 /// A fresh temporary directory, removed by the caller.
