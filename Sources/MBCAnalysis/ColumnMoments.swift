@@ -30,6 +30,15 @@ public struct ColumnMoments: Sendable, Equatable {
     m2 = [Double](repeating: 0, count: columns)
   }
 
+  /// Moments saved earlier (e.g. in the state file of an interrupted run): `count` runs with
+  /// these per-column means and sums of squared deviations.
+  public init(count: Int, mean: [Double], m2: [Double]) {
+    precondition(mean.count == m2.count && count >= 0)
+    self.count = count
+    self.mean = mean
+    self.m2 = m2
+  }
+
   /// The number of columns.
   public var columns: Int { mean.count }
 

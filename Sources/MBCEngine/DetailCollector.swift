@@ -19,7 +19,7 @@ public final class RunSample: @unchecked Sendable {
   deinit { storage.deallocate() }
 
   /// Where run `run`'s values go, or nil when the run is not kept.
-  func row(_ run: Int) -> UnsafeMutablePointer<Double>? {
+  public func row(_ run: Int) -> UnsafeMutablePointer<Double>? {
     run < rows ? storage.baseAddress! + run * columns : nil
   }
 
@@ -70,6 +70,26 @@ public final class DetailCollector: Sendable {
 
   /// Moments of the streamed columns over the runs merged so far (chunks merged in order).
   public var moments: ColumnMoments { state.withLock { $0.merged } }
+
+  /// The merge state: the moments of chunks 0 ..< `nextChunk` merged in order, and the
+  /// moments of later chunks that wait for a gap below them (ascending chunk numbers).
+  public var foldState: (nextChunk: Int, merged: ColumnMoments, pending: [(chunk: Int, moments: ColumnMoments)]) {
+    state.withLock { s in
+      (s.nextChunk, s.merged, s.pending.sorted { $0.key < $1.key }.map { (chunk: $0.key, moments: $0.value) })
+    }
+  }
+
+  /// Continues from a saved merge state (``foldState``): the merged moments of chunks
+  /// 0 ..< `nextChunk`, then `pending` chunks submitted as if they had just completed. Merging
+  /// goes on in chunk order, so the result equals that of one uninterrupted run.
+  public func restore(nextChunk: Int, merged: ColumnMoments, pending: [(chunk: Int, moments: ColumnMoments)]) {
+    state.withLock { s in
+      precondition(s.nextChunk == 0 && s.merged.count == 0, "restore into a used collector")
+      s.nextChunk = nextChunk
+      s.merged = merged
+    }
+    for p in pending { submit(chunk: p.chunk, p.moments) }
+  }
 
   /// Adds the moments of chunk `chunk` (global chunk number); chunks are merged in order.
   func submit(chunk: Int, _ moments: ColumnMoments) {

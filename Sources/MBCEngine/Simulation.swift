@@ -49,14 +49,19 @@ public struct Simulation: Sendable {
   ///   - parameters: keeps the parameter values of its first runs (one per value name).
   ///   - progress: counts completed runs; poll it from another thread to show progress.
   ///   - cancellation: set it (e.g. on Ctrl-C) to stop; the call then throws `.cancelled`.
+  ///     Chunks completed before the stop are in `ledger`.
+  ///   - replay: chunks already known (`--resume`, `mbc merge`) are copied instead of simulated.
+  ///   - ledger: records every chunk completed (global chunk numbers: run / chunkSize).
   public func run(
     runs rows: Int, firstRun: Int = 0, into output: UnsafeMutableBufferPointer<Double>,
     details: DetailCollector? = nil, parameters: RunSample? = nil,
-    progress: SimulationProgress? = nil, cancellation: CancellationFlag? = nil
+    progress: SimulationProgress? = nil, cancellation: CancellationFlag? = nil,
+    replay: (any ChunkReplay)? = nil, ledger: ChunkLedger? = nil
   ) throws(SimulationError) {
     let width = model.layout.count
     precondition(output.count >= rows * width, "output buffer too small")
-    precondition(details == nil || firstRun % chunkSize == 0, "with details, firstRun must be a multiple of the chunk size")
+    precondition((details == nil && replay == nil && ledger == nil) || firstRun % chunkSize == 0,
+                 "with details, replay or a ledger, firstRun must be a multiple of the chunk size")
     precondition(parameters == nil || parameters!.columns == model.parameterValueCount, "parameter sample has the wrong width")
     let chunks = (rows + chunkSize - 1) / chunkSize
     let state = SharedState(chunks: chunks)
@@ -83,6 +88,14 @@ public struct Simulation: Sendable {
         if chunk >= chunks || chunk >= state.stopChunk.load(ordering: .relaxed) { break }
         let lower = chunk * chunkSize
         let upper = min(rows, lower + chunkSize)
+        if let replay, replay.replay(
+          chunk: firstChunk + chunk, firstRun: firstRun + lower, rows: upper - lower,
+          metrics: out.value.baseAddress! + lower * width, sample: details?.sample, parameters: parameters)
+        {
+          ledger?.markDone(firstChunk + chunk)
+          progress?.add(upper - lower)
+          continue
+        }
         var chunkMoments = details.map { ColumnMoments(columns: $0.layout.streamedCount) }
         var inBlock = 0
         var failed = false
@@ -112,6 +125,7 @@ public struct Simulation: Sendable {
         }
         if failed { break }
         if let details, let chunkMoments { details.submit(chunk: firstChunk + chunk, chunkMoments) }
+        ledger?.markDone(firstChunk + chunk)
         progress?.add(upper - lower)
       }
     }

@@ -7,12 +7,20 @@ import MBCAnalysis
 /// `--precision` equals that of `--runs` with the number of runs it stopped at.
 public final class SimulationSession {
   public let simulation: Simulation
-  /// Runs simulated so far (runs 0 ..< runs).
-  public private(set) var runs = 0
+  /// The first run of this session: 0, or the first run of a shard (a multiple of the chunk size).
+  public let firstRun: Int
+  /// Runs simulated so far (runs firstRun ..< runs).
+  public private(set) var runs: Int
   /// The most runs this session may simulate.
   public let maxRuns: Int
-  /// Metrics of the runs so far, row-major (runs × layout.count).
+  /// Metrics of runs firstRun ..< runs, row-major ((runs − firstRun) × layout.count). After a
+  /// cancelled ``extend(to:progress:cancellation:)`` it also holds the rows of the batch that
+  /// was stopped; ``ledger`` says which of its chunks are complete.
   public private(set) var values: [Double] = []
+  /// The chunks completed, simulated or replayed (global chunk numbers: run / chunkSize).
+  public let ledger = ChunkLedger()
+  /// Chunks already known (from a state file or shards), copied instead of simulated.
+  public var replay: (any ChunkReplay)?
   public let details: DetailCollector?
   /// The parameter values of the first runs (one column per value name).
   public let parameters: RunSample?
@@ -20,9 +28,13 @@ public final class SimulationSession {
   /// - Parameters:
   ///   - details: collect the outputs over time (trace, cash flow, payback).
   ///   - parameterRuns: keep the parameter values of this many first runs (0: none).
-  public init(simulation: Simulation, maxRuns: Int, details: Bool, parameterRuns: Int) {
+  ///   - firstRun: the first run to simulate (a shard's; a multiple of the chunk size).
+  public init(simulation: Simulation, maxRuns: Int, details: Bool, parameterRuns: Int, firstRun: Int = 0) {
+    precondition(firstRun % simulation.chunkSize == 0 && firstRun <= maxRuns, "firstRun must be a multiple of the chunk size")
     self.simulation = simulation
     self.maxRuns = maxRuns
+    self.firstRun = firstRun
+    self.runs = firstRun
     let layout = DetailLayout(scenario: simulation.model.scenario)
     self.details = details ? DetailCollector(layout: layout, sampleRuns: DetailCollector.sampleRuns(layout: layout, runs: maxRuns)) : nil
     self.parameters = parameterRuns > 0 ? RunSample(rows: min(parameterRuns, maxRuns), columns: simulation.model.parameterValueCount) : nil
@@ -34,14 +46,32 @@ public final class SimulationSession {
     precondition(runs % simulation.chunkSize == 0, "batches must end on chunk boundaries")
     let width = simulation.model.layout.count
     let first = runs
-    values.reserveCapacity(n * width)
+    values.removeSubrange(min(values.count, (first - firstRun) * width)...)  // rows of a stopped batch
+    values.reserveCapacity((n - firstRun) * width)
     values.append(contentsOf: repeatElement(0, count: (n - first) * width))
     try values.withUnsafeMutableBufferPointer { (b) throws(SimulationError) in
       try simulation.run(
-        runs: n - first, firstRun: first, into: UnsafeMutableBufferPointer(rebasing: b[(first * width)...]),
-        details: details, parameters: parameters, progress: progress, cancellation: cancellation)
+        runs: n - first, firstRun: first, into: UnsafeMutableBufferPointer(rebasing: b[((first - firstRun) * width)...]),
+        details: details, parameters: parameters, progress: progress, cancellation: cancellation,
+        replay: replay, ledger: ledger)
     }
     runs = n
+  }
+
+  /// Runs whose metric rows are in ``values``: firstRun ..< this (includes a stopped batch).
+  public var rowsHeld: Int { firstRun + values.count / max(1, simulation.model.layout.count) }
+
+  /// After a stop (Ctrl-C): keeps runs 0 ..< k of the completed chunks 0 ..< p, the longest
+  /// complete prefix, so that the session holds exactly what a run of `--runs k` would (the
+  /// outputs over time are merged in chunk order, so they already cover that prefix).
+  /// - Returns: k, the runs kept.
+  @discardableResult
+  public func keepCompletedPrefix() -> Int {
+    precondition(firstRun == 0, "a shard has no prefix to keep")
+    let k = min(ledger.prefixEnd * simulation.chunkSize, maxRuns, rowsHeld)
+    values.removeSubrange((k * simulation.model.layout.count)...)
+    runs = k
+    return k
   }
 
   /// Mean and Monte Carlo standard error of metric `column` over the runs so far.
@@ -49,7 +79,7 @@ public final class SimulationSession {
     let width = simulation.model.layout.count
     var moments = ColumnMoments(columns: 1)
     values.withUnsafeBufferPointer { b in
-      moments.add(block: b.baseAddress! + j, rows: runs, stride: width)
+      moments.add(block: b.baseAddress! + j, rows: runs - firstRun, stride: width)
     }
     return (moments.mean[0], moments.mcse(0))
   }
@@ -69,7 +99,7 @@ public final class SimulationSession {
 
   /// The metrics of the runs so far as a matrix (the session's values are moved into it).
   public func takeMatrix() -> RunMatrix {
-    let m = RunMatrix(rows: runs, columns: simulation.model.layout.count, storage: values)
+    let m = RunMatrix(rows: runs - firstRun, columns: simulation.model.layout.count, storage: values)
     values = []
     return m
   }

@@ -21,6 +21,21 @@ public enum AtomicFile {
   /// Streams a file: `body` writes to the temporary file's handle; when it returns, the file
   /// is flushed and renamed to `path`. If `body` throws, the temporary file is removed.
   public static func write(to path: String, _ body: (FileHandle) throws -> Void) throws(OutputError) {
+    try commit([stage(to: path, body)])
+  }
+
+  /// A file written in full to its temporary name and flushed, but not yet in place: see
+  /// ``stage(to:_:)`` and ``commit(_:removing:)``.
+  public struct Staged: Sendable {
+    public let path: String
+    let temporary: String
+  }
+
+  /// Writes a file under its temporary name (flushed to disk) without renaming it: a set of
+  /// staged files is put in place together by ``commit(_:removing:)``, so that an interrupt
+  /// leaves either all the previous files or all the new ones. Until then an interrupt
+  /// (``abortWrites()``) removes the staged file.
+  public static func stage(to path: String, _ body: (FileHandle) throws -> Void) throws(OutputError) -> Staged {
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent()
     do {
@@ -28,8 +43,6 @@ public enum AtomicFile {
     } catch {
       throw OutputError(path: directory.path, reason: "cannot create the directory (\(reason(error)))")
     }
-    // Registration and creation happen under the lock, so that an interrupt handler that
-    // holds the lock (``abortWrites()``) sees every temporary file that exists.
     lock.lock()
     if aborting {
       lock.unlock()
@@ -40,11 +53,6 @@ public enum AtomicFile {
     let created = FileManager.default.createFile(atPath: temporary, contents: nil)
     if created { pending.insert(temporary) }
     lock.unlock()
-    defer {
-      lock.lock()
-      pending.remove(temporary)
-      lock.unlock()
-    }
     guard created, let handle = FileHandle(forWritingAtPath: temporary) else {
       unlink(temporary)
       throw OutputError(path: path, reason: "cannot create a file in \(directory.path) (\(String(cString: strerror(errno))))")
@@ -55,13 +63,43 @@ public enum AtomicFile {
       try handle.close()
     } catch {
       try? handle.close()
-      unlink(temporary)
+      discard([Staged(path: path, temporary: temporary)])
       throw OutputError(path: path, reason: "writing failed (\(reason(error)))")
     }
-    if rename(temporary, path) != 0 {
+    return Staged(path: path, temporary: temporary)
+  }
+
+  /// Stages UTF-8 text (see ``stage(to:_:)``).
+  public static func stage(_ text: String, to path: String) throws(OutputError) -> Staged {
+    try stage(to: path) { handle in try handle.write(contentsOf: Data(text.utf8)) }
+  }
+
+  /// Renames the staged files into place and removes the files `removing` (outputs of an
+  /// earlier run that this one does not write), all under the lock that ``abortWrites()``
+  /// takes: an interrupt waits for the commit (a few renames) and then finds nothing to undo.
+  public static func commit(_ files: [Staged], removing stale: [String] = []) throws(OutputError) {
+    lock.lock()
+    defer { lock.unlock() }
+    if aborting {
+      for f in files { unlink(f.temporary); pending.remove(f.temporary) }
+      throw OutputError(path: files.first?.path ?? "", reason: "interrupted")
+    }
+    for (i, f) in files.enumerated() where rename(f.temporary, f.path) != 0 {
       let message = String(cString: strerror(errno))
-      unlink(temporary)
-      throw OutputError(path: path, reason: "cannot replace the file (\(message))")
+      for g in files[i...] { unlink(g.temporary); pending.remove(g.temporary) }
+      throw OutputError(path: f.path, reason: "cannot replace the file (\(message))")
+    }
+    for f in files { pending.remove(f.temporary) }
+    for path in stale { unlink(path) }
+  }
+
+  /// Removes staged files that will not be committed.
+  public static func discard(_ files: [Staged]) {
+    lock.lock()
+    defer { lock.unlock() }
+    for f in files {
+      unlink(f.temporary)
+      pending.remove(f.temporary)
     }
   }
 

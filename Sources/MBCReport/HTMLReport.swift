@@ -65,6 +65,12 @@ public struct HTMLReport {
     body +=
       "\(subgroup) over \(period); costs in \(escape(s.currency))\(s.priceYear.map { " (price year \($0))" } ?? ""), "
     body += "discounted at \(locale.percent(s.costDiscountRate, digits: 2)) a year. Seed \(escape(run.seed)).</p>\n"
+    if let p = run.partial {
+      body += "<p class=\"partial\"><b>Partial results.</b> The run was interrupted: these are the results of runs 0 to "
+        + "\(locale.number(Double(p.runsCompleted - 1))) of the \(locale.number(Double(p.runsRequested))) asked for"
+        + (p.notWritten.isEmpty ? "" : ", without \(escape(p.notWritten.joined(separator: ", ")))")
+        + ". Continue with <code>\(escape(p.resumeCommand))</code>.</p>\n"
+    }
 
     for arm in s.arms where arm.name != reference.name {
       guard summaries["net_saving.\(arm.name).total"] != nil else { continue }
@@ -89,6 +95,7 @@ public struct HTMLReport {
       <style>
       body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;\
       color:#222;line-height:1.45}
+      .partial{background:#fff3cd;border:1px solid #e0b000;padding:.5rem .8rem}
       h1{margin-bottom:.2rem} .lead{font-size:1.1rem;color:#444} .meta,.note{color:#666;font-size:.9rem}
       .key{font-size:1.05rem;background:#f3f7fb;border-left:4px solid #0072B2;padding:.6rem .9rem}
       .headline{font-size:1.15rem}

@@ -30,6 +30,62 @@ public struct Manifest: Codable, Sendable {
   public var outputs: [String]
   /// `mbc stress`: the variants compared (the first is "base"); nil for `mbc simulate`.
   public var variants: [String]?
+  /// Set when the run was interrupted: the results are those of the first `runs` runs.
+  public var partial: Partial?
+  /// Set for a shard (`--shard i/n`): its runs are in runs.mbcstate, for `mbc merge`.
+  public var shard: ShardRecord?
+  /// Runs taken from the state file of an interrupted run (`--resume`), not simulated again.
+  public var resumedRuns: Int?
+
+  /// Results of an interrupted run: they equal those of a run with `--runs` = `runs_completed`.
+  public struct Partial: Codable, Sendable {
+    public var runsRequested: Int
+    /// The results are of runs 0 ..< runsCompleted (the longest stretch with no gap).
+    public var runsCompleted: Int
+    /// All runs finished and saved in `state_file`, including those after a gap.
+    public var runsSaved: Int
+    public var stateFile: String
+    /// Outputs not written because their analysis did not finish (e.g. break_even.csv).
+    public var notWritten: [String]
+    /// The command that continues the run.
+    public var resumeCommand: String
+
+    public init(runsRequested: Int, runsCompleted: Int, runsSaved: Int, stateFile: String, notWritten: [String], resumeCommand: String) {
+      self.runsRequested = runsRequested
+      self.runsCompleted = runsCompleted
+      self.runsSaved = runsSaved
+      self.stateFile = stateFile
+      self.notWritten = notWritten
+      self.resumeCommand = resumeCommand
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case runsRequested = "runs_requested", runsCompleted = "runs_completed", runsSaved = "runs_saved", stateFile = "state_file"
+      case notWritten = "not_written", resumeCommand = "resume_command"
+    }
+  }
+
+  /// One shard of a run split with `--shard i/n`.
+  public struct ShardRecord: Codable, Sendable {
+    public var index: Int
+    public var count: Int
+    /// Its runs: first_run ..< end_run.
+    public var firstRun: Int
+    public var endRun: Int
+    public var stateFile: String
+
+    public init(index: Int, count: Int, firstRun: Int, endRun: Int, stateFile: String) {
+      self.index = index
+      self.count = count
+      self.firstRun = firstRun
+      self.endRun = endRun
+      self.stateFile = stateFile
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case index, count, firstRun = "first_run", endRun = "end_run", stateFile = "state_file"
+    }
+  }
 
   public struct ScenarioRecord: Codable, Sendable {
     public var path: String
@@ -42,6 +98,7 @@ public struct Manifest: Codable, Sendable {
     case horizonCycles = "horizon_cycles", arms, referenceArm = "reference_arm", payers, threads, engine
     case randomNumbers = "random_numbers", blas, startedAt = "started_at", wallSeconds = "wall_seconds"
     case timingsSeconds = "timings_seconds", clientCyclesPerSecond = "client_cycles_per_second", outputs, variants
+    case partial, shard, resumedRuns = "resumed_runs"
   }
 
   public init(_ results: ResultSet, outputs: [String]) {
@@ -63,7 +120,7 @@ public struct Manifest: Codable, Sendable {
   }
 
   /// What both commands record.
-  private init(run r: RunInfo, scenario s: Scenario, outputs: [String], clients: Int, horizonCycles: Int, randomNumbers: String) {
+  public init(run r: RunInfo, scenario s: Scenario, outputs: [String], clients: Int, horizonCycles: Int, randomNumbers: String) {
     schemaVersion = Self.currentSchemaVersion
     mbcVersion = r.mbcVersion
     commandLine = r.commandLine

@@ -13,9 +13,17 @@ public enum RunsTable {
   public static func write(
     _ matrix: RunMatrix, layout: MetricLayout, parameters: RunMatrix? = nil, parameterNames: [String] = [], seed: UInt64, firstRun: Int = 0, to path: String
   ) throws(OutputError) {
+    try AtomicFile.commit([stage(matrix, layout: layout, parameters: parameters, parameterNames: parameterNames, seed: seed, firstRun: firstRun, to: path)])
+  }
+
+  /// Like ``write(_:layout:parameters:parameterNames:seed:firstRun:to:)`` but staged: commit it
+  /// with the other outputs (``AtomicFile/commit(_:removing:)``).
+  public static func stage(
+    _ matrix: RunMatrix, layout: MetricLayout, parameters: RunMatrix? = nil, parameterNames: [String] = [], seed: UInt64, firstRun: Int = 0, to path: String
+  ) throws(OutputError) -> AtomicFile.Staged {
     let withParameters = parameters.map { $0.rows == matrix.rows && $0.columns == parameterNames.count } ?? false
     precondition(parameters == nil || withParameters, "RunsTable: the parameter matrix does not match the runs")
-    try AtomicFile.write(to: path) { handle in
+    return try AtomicFile.stage(to: path) { handle in
       let names = ["run", "seed"] + (withParameters ? parameterNames.map { "parameter.\($0)" } : []) + layout.columns.map(\.name)
       let header = names.map(CSVTable.quote).joined(separator: ",") + "\n"
       try handle.write(contentsOf: Data(header.utf8))

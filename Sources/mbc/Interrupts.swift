@@ -4,8 +4,10 @@ import MBCEngine
 import MBCReport
 
 /// Ctrl-C (SIGINT) and SIGTERM handling for long commands: the first signal asks the
-/// simulation to stop (workers finish their current run) and, if files are being written,
-/// removes their temporary files and exits with 130. No partial output file is ever left.
+/// simulation to stop (workers give up their current chunk; the command then saves the
+/// chunks completed and writes their results, marked partial). A second signal, or a signal
+/// while files are written, removes the files being written and exits with 130 at once. No
+/// partial output file is ever left, and a set of outputs is replaced all together or not at all.
 enum Interrupts {
   nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
@@ -14,13 +16,14 @@ enum Interrupts {
       signal(sig, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
       source.setEventHandler {
-        if cancellation.isSet { return }
-        cancellation.set()
-        if writing.withLock({ $0 }) {
+        // A second signal, or one while the outputs are written: stop at once. The staged
+        // files are removed, so the directory keeps its previous files (and a saved state).
+        if cancellation.isSet || writing.withLock({ $0 }) {
           AtomicFile.abortWrites()
-          FileHandle.standardError.write(Data("\nmbc: interrupted while writing; no partial files were left.\n".utf8))
+          FileHandle.standardError.write(Data("\nmbc: interrupted while writing; the files in the output directory are as they were before.\n".utf8))
           _exit(130)
         }
+        cancellation.set()
       }
       source.resume()
       sources.append(source)

@@ -26,7 +26,7 @@ struct MBC: ParsableCommand {
       Exit codes: 0 ok, 1 run-time (model) error, 2 usage or scenario error, 130 interrupted.
       """,
     version: version,
-    subcommands: [Simulate.self, Stress.self, Report.self, Check.self, Scenarios.self]
+    subcommands: [Simulate.self, Merge.self, Stress.self, Report.self, Check.self, Scenarios.self]
   )
 
   static func main() {

@@ -16,7 +16,9 @@ extension MBC {
       discussion: """
         Each run draws every uncertain parameter once, then simulates every client in every arm with the same random numbers per client (common random numbers). Results are identical for any --threads with the same --seed.
 
-        Writes to --out: summary.csv, incremental.csv, ledger.csv, ceac.csv, evpi.csv, evppi.csv, trace.csv, cashflow.csv, payback.csv, plane.csv, break_even.csv (with analysis.break_even), inputs.csv, manifest.json and report.html, and runs.csv with --keep-runs; docs/outputs.md explains every column. `mbc report DIR` redraws report.html from these files (e.g. with --locale nl). Files are replaced atomically; Ctrl-C leaves none half written.
+        Writes to --out: summary.csv, incremental.csv, ledger.csv, ceac.csv, evpi.csv, evppi.csv, trace.csv, cashflow.csv, payback.csv, plane.csv, break_even.csv (with analysis.break_even), inputs.csv, manifest.json and report.html, and runs.csv with --keep-runs; docs/outputs.md explains every column. `mbc report DIR` redraws report.html from these files (e.g. with --locale nl). Results already in --out are replaced only with --force; the files are replaced together. Ctrl-C (or SIGTERM) stops the runs, saves those finished in runs.mbcstate and writes their results marked partial (manifest.json "partial"); --resume continues, and the results equal an uninterrupted run's. A second Ctrl-C stops at once and leaves the previous files.
+
+        --shard i/n simulates part i of n of the runs (for several machines); `mbc merge` combines the shards into the results of the whole run, equal to one unsplit run's.
 
         With --precision the runs go on in batches until the relative Monte Carlo standard error of the main result (--precision-metric; default the total net saving of the first arm against the reference) is below the target, or --runs (default then 1e6) is reached. Runs are numbered as always, so the results equal those of --runs with the number of runs it stopped at.
 
@@ -24,7 +26,9 @@ extension MBC {
           mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4
           mbc simulate Scenarios/outreach-ref.yaml --runs 1e6 --seed 7 --threads 2
           mbc simulate Scenarios/bemoeizorg.yaml --precision 0.01
-          mbc simulate my.yaml --runs 1_000 --out results/try --keep-runs --quiet
+          mbc simulate my.yaml --runs 1_000 --out results/try --keep-runs --quiet --force
+          mbc simulate Scenarios/bemoeizorg.yaml --runs 1e5 --resume      # after Ctrl-C
+          mbc simulate Scenarios/bemoeizorg.yaml --runs 1e5 --shard 1/2 --out shards/1
         """)
 
     @Argument(help: "The scenario file (YAML).")
@@ -79,6 +83,19 @@ extension MBC {
     @Option(help: ArgumentHelp("Numbers in report.html: en (international: €1,234.56, the default) or nl (Dutch: € 1.234,56).", valueName: "code"))
     var locale: String = "en"
 
+    @Flag(help: "Replace the results (or the interrupted run) already in --out.")
+    var force = false
+
+    @Flag(help: "Continue the interrupted run saved in --out (runs.mbcstate): the results equal those of an uninterrupted run.")
+    var resume = false
+
+    @Option(
+      help: ArgumentHelp(
+        "Simulate only part i of n of the runs (e.g. 2/4) and save them in --out for `mbc merge`; the merged results equal one run's.",
+        valueName: "i/n"),
+      transform: ShardOption.transform)
+    var shard: ShardOption?
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
@@ -95,6 +112,12 @@ extension MBC {
       _ = try MBC.Report.parseLocale(locale)
       if precisionMetric != nil && precision == nil {
         throw ValidationError("--precision-metric needs --precision.")
+      }
+      if shard != nil && precision != nil {
+        throw ValidationError("--shard cannot be combined with --precision: every shard must know the number of runs (give --runs).")
+      }
+      if force && resume {
+        throw ValidationError("--force starts again and --resume continues: give one of them.")
       }
     }
 
@@ -113,11 +136,12 @@ extension MBC {
       let bytes = (try? Data(contentsOf: URL(fileURLWithPath: scenario))) ?? Data()
       let hash = SHA256.hex(of: bytes)
       let outDirectory = out ?? "results/\(loaded.name)\(subgroup.map { "-\($0)" } ?? "")"
-      try checkOutputDirectory(outDirectory)
+      let directory = try OutputDirectory(outDirectory)
+      if !resume { try directory.checkReplace(force: force, resumable: true) }
       let maxRuns = runs?.value ?? (precision != nil ? 1_000_000 : 10_000)
       let layout = model.layout
       let simulation = Simulation(model: model, seed: seed, threads: threads, engine: engine)
-      let parameterRuns = keepRuns ? maxRuns : min(maxRuns, Self.parameterSampleRuns)
+      let parameterRuns = keepRuns ? maxRuns : min(maxRuns, SimulationOutputs.parameterSampleRuns)
       let perRun = Double(layout.count) * 8 + (keepRuns ? Double(model.parameterValueCount) * 8 : 0)
       let physical = Double(ProcessInfo.processInfo.physicalMemory)
       if Double(maxRuns) * perRun > 0.5 * physical {
@@ -141,136 +165,199 @@ extension MBC {
       if precision != nil {
         precisionColumn = try resolvePrecisionMetric(model)
       }
-      clock.lap("load")
-
-      // Simulate.
       if let reason = Simulation.unsupportedReason(model, engine: simulation.engine) {
         printError("\(scenario): error: \(reason)")
         throw MBCExit.usageError
       }
+
+      // The runs of this command: all, or a shard's chunks.
+      let chunkSize = simulation.chunkSize
+      let chunkCount = (maxRuns + chunkSize - 1) / chunkSize
+      var firstRun = 0, endRun = maxRuns
+      if let shard {
+        guard shard.count <= chunkCount else {
+          printError("error: --shard \(shard.description): \(grouped(maxRuns)) runs make \(chunkCount) chunk\(chunkCount == 1 ? "" : "s") of \(chunkSize) runs, the unit a shard is made of; use at most \(chunkCount) shards, or more --runs.")
+          throw MBCExit.usageError
+        }
+        let chunks = shard.record.chunks(of: chunkCount)
+        firstRun = chunks.lowerBound * chunkSize
+        endRun = min(chunks.upperBound * chunkSize, maxRuns)
+      }
+      let session = SimulationSession(simulation: simulation, maxRuns: maxRuns, details: true, parameterRuns: parameterRuns, firstRun: firstRun)
+      let identity = RunStateFile.Identity(mbcVersion: MBC.version, scenarioSHA256: hash, session: session, subgroup: subgroup)
+      var resumedRuns: Int?
+      if resume {
+        let saved = try loadSavedRuns(directory, identity: identity)
+        saved.restore(into: session.details!)
+        session.replay = saved
+        resumedRuns = saved.runs
+        if !quiet { printError("Resuming: \(grouped(saved.runs)) of \(grouped(endRun - firstRun)) runs are saved in \(directory.statePath!); simulating the rest.") }
+      }
+      clock.lap("load")
+
+      // Simulate.
       if !quiet {
         let count = precision.map { "up to \(grouped(maxRuns)) runs (until the relative MCSE of \(layout.columns[precisionColumn!].name) is below \(percent($0)))" } ?? "\(grouped(maxRuns)) runs"
-        printError("mbc \(MBC.version): \(loaded.name)\(loaded.onlySubgroup.map { " (subgroup \($0) only)" } ?? ""): \(count) × \(loaded.clients) clients × \(loaded.horizon) \(loaded.cycle.rawValue)s × \(loaded.arms.count) arms, \(simulation.engine.rawValue) engine, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
+        let part = shard.map { ", shard \($0.description): runs \(grouped(firstRun)) ..< \(grouped(endRun))" } ?? ""
+        printError("mbc \(MBC.version): \(loaded.name)\(loaded.onlySubgroup.map { " (subgroup \($0) only)" } ?? ""): \(count) × \(loaded.clients) clients × \(loaded.horizon) \(loaded.cycle.rawValue)s × \(loaded.arms.count) arms, \(simulation.engine.rawValue) engine, seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")\(part)")
       }
       let cancellation = CancellationFlag()
       Interrupts.install(cancellation: cancellation)
-      let session = SimulationSession(simulation: simulation, maxRuns: maxRuns, details: true, parameterRuns: parameterRuns)
+      let outputs = SimulationOutputs(
+        scenarioPath: scenario, scenario: loaded, model: model, simulation: simulation, hash: hash, keepRuns: keepRuns,
+        locale: reportLocale, outDirectory: outDirectory, started: started)
       do {
         if let precision, let precisionColumn {
           try runToPrecision(session, target: precision, column: precisionColumn, cancellation: cancellation)
         } else {
           let progress = SimulationProgress()
-          let reporter = ProgressLine(total: maxRuns, progress: progress, enabled: !quiet && isatty(STDERR_FILENO) == 1)
+          let reporter = ProgressLine(total: endRun - firstRun, progress: progress, enabled: !quiet && isatty(STDERR_FILENO) == 1)
           reporter.start()
           defer { reporter.finish() }
-          try session.extend(to: maxRuns, progress: progress, cancellation: cancellation)
+          try session.extend(to: endRun, progress: progress, cancellation: cancellation)
         }
       } catch .cancelled {
-        printError("mbc: interrupted; no results were written.")
-        throw MBCExit.interrupted
+        try stopAfterInterrupt(session, outputs: outputs, identity: identity, clock: &clock, breakEvenDone: false)
       } catch {
         printError("\(scenario): run-time error: \(error)")
         printRunParameters(error, simulation: simulation)
         printError("  (the parameters drawn in that run make the model invalid; reproduce with --seed \(seed))")
         throw MBCExit.runtimeError
       }
-      let runCount = session.runs
       let simulateSeconds = clock.lap("simulate")
 
-      // Aggregate.
-      let matrix = session.takeMatrix()
-      let moments = Aggregation.moments(of: matrix)
-      let summaries = Summaries.summarize(matrix, moments: moments)
-      var time = TimeTables.Columns(session.details!, runs: runCount)
-      clock.lap("aggregate")
-
-      // Decision analysis.
-      let data = DecisionData(scenario: loaded, layout: layout, matrix: matrix)
-      let acceptability = Acceptability(costs: data.costs, effects: data.outcomes, willingnessToPay: loaded.analysis.grid)
-      let parameterSample = session.parameters!.matrix(runs: runCount)
-      let evppiLambda = DecisionTables.evppiWillingnessToPay(acceptability, willingnessToPay: loaded.analysis.willingnessToPay, hasOutcome: data.hasOutcome)
-      var breakEven: (results: [BreakEven.Result], runs: Int)?
-      if let b = loaded.analysis.breakEven {
-        let runs = min(runCount, Self.breakEvenRuns)
-        do {
-          breakEven = (try BreakEven.search(simulation, parameter: b.parameter, low: b.low, high: b.high, runs: runs, cancellation: cancellation), runs)
-        } catch .cancelled {
-          printError("mbc: interrupted; no results were written.")
-          throw MBCExit.interrupted
-        } catch {
-          printError("\(scenario): run-time error in the break-even search (analysis.break_even, \(loaded.parameters[b.parameter].name) held at a value of its range): \(error)")
-          throw MBCExit.runtimeError
-        }
+      if let shard {
+        try writeShard(session, shard: shard, identity: identity, outputs: outputs, clock: &clock)
+        return
       }
-      clock.lap("analysis")
+
+      // Analyses that simulate again, then aggregate and write.
+      let breakEven: (results: [BreakEven.Result], runs: Int)?
+      do {
+        breakEven = try outputs.breakEven(runs: session.runs, cancellation: cancellation)
+      } catch .cancelled {
+        try stopAfterInterrupt(session, outputs: outputs, identity: identity, clock: &clock, breakEvenDone: false)
+      } catch {
+        throw MBCExit.runtimeError
+      }
+      if breakEven != nil { clock.lap("break_even") }
       if cancellation.isSet {
-        printError("mbc: interrupted; no results were written.")
+        try stopAfterInterrupt(session, outputs: outputs, identity: identity, clock: &clock, breakEvenDone: true)
+      }
+      let written = try outputs.write(
+        session: session, breakEven: breakEven, clock: &clock, resumedRuns: resumedRuns,
+        stale: [(outDirectory as NSString).appendingPathComponent(RunStateFile.fileName)])
+      if !quiet {
+        SimulationOutputs.printSummary(written.results, tables: written.tables, simulateSeconds: simulateSeconds, clientCycles: simulation.clientCyclesPerRun, outDirectory: outDirectory, files: written.files)
+      }
+    }
+
+    /// The saved runs of an interrupted run in `directory`, checked against this command.
+    private func loadSavedRuns(_ directory: OutputDirectory, identity: RunStateFile.Identity) throws -> SavedRuns {
+      guard let statePath = directory.statePath else {
+        if let m = directory.manifest, m.partial == nil, m.shard == nil {
+          printError("error: --resume: '\(directory.path)' holds complete results (\(grouped(m.runs)) runs, seed \(m.seed)); there is nothing to continue. Give --force to run again.")
+        } else {
+          printError("error: --resume: '\(directory.path)' has no \(RunStateFile.fileName), so there is no interrupted run to continue; leave out --resume to start one.")
+        }
+        throw MBCExit.usageError
+      }
+      let saved: SavedRuns
+      do {
+        saved = try SavedRuns.open(statePath)
+      } catch {
+        printError("error: --resume: \(error); give --force to start again.")
+        throw MBCExit.usageError
+      }
+      let differences = saved.header.identity.differences(from: identity)
+      let shardRecord = shard?.record
+      if !differences.isEmpty || saved.header.shard != shardRecord {
+        let all = differences + (saved.header.shard != shardRecord ? ["--shard \(saved.header.shard?.description ?? "none") (saved) against \(shardRecord?.description ?? "none")"] : [])
+        printError("error: --resume: the interrupted run in '\(directory.path)' was made with other settings: \(all.joined(separator: "; ")).")
+        printError("  It was: \(saved.header.commandLine.joined(separator: " ")) — repeat that command with --resume, or give --force to start again.")
+        throw MBCExit.usageError
+      }
+      return saved
+    }
+
+    /// After Ctrl-C or SIGTERM: saves the completed chunks (runs.mbcstate) and writes the
+    /// results of the longest run of completed runs 0 ..< k, marked partial; exits with 130.
+    private func stopAfterInterrupt(
+      _ session: SimulationSession, outputs: SimulationOutputs, identity: RunStateFile.Identity, clock: inout PhaseClock, breakEvenDone: Bool
+    ) throws -> Never {
+      let statePath = outputs.path(RunStateFile.fileName)
+      let saved = session.ledger.completed.reduce(0) { $0 + min(($1 + 1) * identity.chunkSize, identity.runs) - $1 * identity.chunkSize }
+      if saved == 0 {
+        printError("\nmbc: interrupted before any run finished; nothing was written.")
         throw MBCExit.interrupted
       }
-
-      // Write.
-      let info = RunInfo(
-        mbcVersion: MBC.version, commandLine: CommandLine.arguments, scenarioPath: scenario, scenarioSHA256: hash,
-        seed: seed, runs: runCount, threads: threads, engine: simulation.engine.rawValue, blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)",
-        startedAt: ISO8601DateFormatter().string(from: started), timings: clock.laps, clientCyclesPerRun: simulation.clientCyclesPerRun)
-      var results = ResultSet(scenario: loaded, layout: layout, summaries: summaries, moments: moments, run: info)
-      var files = ["summary.csv", "incremental.csv", "ledger.csv", "ceac.csv", "evpi.csv", "evppi.csv", "trace.csv", "cashflow.csv", "payback.csv", "plane.csv"]
-      if breakEven != nil { files.append("break_even.csv") }
-      files += ["inputs.csv", "report.html"]
-      if keepRuns { files.append("runs.csv") }
-      files.append("manifest.json")
-      let baseCase = (try? BaseCase.parameterValues(model)) ?? []
-      Interrupts.writing.withLock { $0 = true }
-      var tables = ReportTables()
       do {
-        func path(_ f: String) -> String { (outDirectory as NSString).appendingPathComponent(f) }
-        tables.incremental = DecisionTables.incremental(data, scenario: loaded, willingnessToPay: loaded.analysis.willingnessToPay, seed: seed)
-        tables.ledger = LedgerTable.ledger(results, matrix: matrix, time: &time)
-        tables.ceac = DecisionTables.ceac(acceptability, scenario: loaded, seed: seed)
-        tables.evpi = DecisionTables.evpi(acceptability, scenario: loaded, engine: simulation.engine.rawValue, seed: seed)
-        tables.evppi = DecisionTables.evppi(data, parameters: parameterSample, scenario: loaded, valueNames: model.parameterValueNames, willingnessToPay: evppiLambda, seed: seed)
-        if let breakEven, let b = loaded.analysis.breakEven {
-          tables.breakEven = BreakEvenTable.table(breakEven.results, scenario: loaded, parameter: b.parameter, low: b.low, high: b.high, runs: breakEven.runs, seed: seed)
-        }
-        tables.trace = TimeTables.trace(&time, scenario: loaded, seed: seed)
-        tables.cashflow = TimeTables.cashflow(&time, scenario: loaded, seed: seed)
-        tables.summary = SummaryTables.summary(results)
-        tables.plane = PlaneTable.table(results, matrix: matrix)
-        let named: [(String, CSVTable?)] = [
-          ("summary.csv", tables.summary), ("plane.csv", tables.plane), ("incremental.csv", tables.incremental), ("ledger.csv", tables.ledger),
-          ("ceac.csv", tables.ceac), ("evpi.csv", tables.evpi), ("evppi.csv", tables.evppi), ("break_even.csv", tables.breakEven),
-          ("trace.csv", tables.trace), ("cashflow.csv", tables.cashflow), ("payback.csv", TimeTables.payback(time, scenario: loaded, seed: seed)),
-          ("inputs.csv", SummaryTables.inputs(results, baseCase: baseCase)),
-        ]
-        for case (let file, let table?) in named { try AtomicFile.write(table.text, to: path(file)) }
-        // Outputs of an earlier run that this one does not write would not match it.
-        for file in ["break_even.csv", "runs.csv"] where !files.contains(file) {
-          try? FileManager.default.removeItem(atPath: path(file))
-        }
-        // The report is drawn from the tables as written, so that `mbc report` redraws the same page.
-        let report = HTMLReport.render(scenario: loaded, manifest: Manifest(results, outputs: files), tables: tables, locale: reportLocale)
-        try AtomicFile.write(report, to: path("report.html"))
-        if keepRuns {
-          try RunsTable.write(matrix, layout: layout, parameters: session.parameters!.matrix(runs: runCount), parameterNames: model.parameterValueNames, seed: seed, to: path("runs.csv"))
-        }
+        let staged = try RunStateFile.stage(session, identity: identity, commandLine: CommandLine.arguments, scenarioPath: scenario, shard: shard?.record,
+          keepRuns: keepRuns, willingnessToPay: wtp, to: statePath)
+        try AtomicFile.commit([staged])
+      } catch {
+        printError("\nmbc: interrupted; the finished runs could not be saved: \(error)")
+        throw MBCExit.interrupted
+      }
+      let command = resumeCommand()
+      let asked = shard == nil ? session.maxRuns : session.rowsHeld - session.firstRun
+      printError("\nmbc: interrupted: \(grouped(saved)) of \(grouped(asked)) runs finished and saved in \(statePath).")
+      printError("  Continue with: \(command)")
+      guard shard == nil else { throw MBCExit.interrupted }
+      let kept = session.keepCompletedPrefix()
+      guard kept > 0 else {
+        printError("  (no results written: the first chunk of runs did not finish)")
+        throw MBCExit.interrupted
+      }
+      printError("  Writing the results of runs 0 ..< \(grouped(kept)), marked partial (Ctrl-C again to skip) …")
+      let hasBreakEven = outputs.scenario.analysis.breakEven != nil
+      let partial = Manifest.Partial(
+        runsRequested: session.maxRuns, runsCompleted: kept, runsSaved: saved, stateFile: RunStateFile.fileName,
+        notWritten: hasBreakEven ? ["break_even.csv"] : [], resumeCommand: command)
+      _ = breakEvenDone
+      _ = try outputs.write(session: session, breakEven: nil, clock: &clock, partial: partial)
+      printError("  Partial results of \(grouped(kept)) runs: \(outputs.outDirectory)/ (manifest.json: \"partial\")")
+      throw MBCExit.interrupted
+    }
+
+    /// The command line that continues this run: the same arguments with --resume (and
+    /// without --force).
+    private func resumeCommand() -> String {
+      let arguments = CommandLine.arguments.dropFirst().filter { $0 != "--force" && $0 != "--resume" }
+      return (["mbc"] + arguments + ["--resume"]).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    }
+
+    /// A shard's output: its runs in runs.mbcstate and a manifest that says which shard.
+    private func writeShard(_ session: SimulationSession, shard: ShardOption, identity: RunStateFile.Identity, outputs: SimulationOutputs, clock: inout PhaseClock) throws {
+      var info = RunInfo(
+        mbcVersion: MBC.version, commandLine: CommandLine.arguments, scenarioPath: scenario, scenarioSHA256: outputs.hash,
+        seed: seed, runs: session.maxRuns, threads: threads, engine: session.simulation.engine.rawValue,
+        blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)", startedAt: ISO8601DateFormatter().string(from: outputs.started),
+        timings: clock.laps, clientCyclesPerRun: session.simulation.clientCyclesPerRun)
+      Interrupts.writing.withLock { $0 = true }
+      do {
+        let state = try RunStateFile.stage(session, identity: identity, commandLine: CommandLine.arguments, scenarioPath: scenario, shard: shard.record,
+          keepRuns: keepRuns, willingnessToPay: wtp, to: outputs.path(RunStateFile.fileName))
         clock.lap("write")
-        results.run.timings = clock.laps
-        try AtomicFile.write(Manifest(results, outputs: files).json(), to: path("manifest.json"))
+        info.timings = clock.laps
+        var manifest = Manifest(
+          run: info, scenario: outputs.scenario, outputs: [RunStateFile.fileName, "manifest.json"], clients: outputs.scenario.clients,
+          horizonCycles: outputs.scenario.horizon, randomNumbers: "xoshiro256++ streams keyed by (seed, run, client, purpose) via SplitMix64 hashing")
+        manifest.subgroup = outputs.scenario.onlySubgroup
+        manifest.shard = Manifest.ShardRecord(index: shard.index, count: shard.count, firstRun: session.firstRun, endRun: session.runs, stateFile: RunStateFile.fileName)
+        let staged = try AtomicFile.stage(manifest.json(), to: outputs.path("manifest.json"))
+        let obsolete = SimulationOutputs.allFiles.filter { $0 != "manifest.json" }.map(outputs.path)
+        try AtomicFile.commit([state, staged], removing: obsolete)
       } catch {
         printError("mbc: \(error)")
         throw MBCExit.runtimeError
       }
       Interrupts.writing.withLock { $0 = false }
-
       if !quiet {
-        printSummary(results, tables: tables, simulateSeconds: simulateSeconds, clientCycles: simulation.clientCyclesPerRun, outDirectory: outDirectory, files: files)
+        print("Shard \(shard.description): runs \(grouped(session.firstRun)) ..< \(grouped(session.runs)) of \(grouped(session.maxRuns)) saved in \(outputs.path(RunStateFile.fileName)). Seed \(seed).")
+        print("When every shard is done: mbc merge DIR1 DIR2 … --out DIR")
       }
     }
-
-    /// Parameter draws kept for the partial value of information (all runs with --keep-runs).
-    static let parameterSampleRuns = 10_000
-    /// Runs per evaluation of the break-even search.
-    static let breakEvenRuns = 2_000
 
     /// The column --precision watches: --precision-metric, or the total net saving of the
     /// first arm against the reference (the first column when there is a single arm).
@@ -311,66 +398,6 @@ extension MBC {
         }
         next = session.nextRunCount(relative: relative, target: target)
       }
-    }
-
-    private func checkOutputDirectory(_ path: String) throws {
-      var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-        printError("error: --out '\(path)' is a file; give a directory for the results.")
-        throw MBCExit.usageError
-      }
-    }
-
-    private func printSummary(_ r: ResultSet, tables: ReportTables, simulateSeconds: Double, clientCycles: Int, outDirectory: String, files: [String]) {
-      let s = r.scenario
-      let rate = Double(r.run.runs) * Double(clientCycles) / max(simulateSeconds, 1e-9)
-      print("Simulated \(grouped(r.run.runs)) runs in \(String(format: "%.2f", simulateSeconds)) s (\(String(format: "%.3g", rate)) client-\(s.cycle.rawValue)s/s); total \(String(format: "%.2f", r.run.totalSeconds)) s. Seed \(r.run.seed).")
-      let reference = s.arms[s.referenceArm]
-      for arm in s.arms where arm.name != reference.name {
-        print("")
-        print("\(arm.name) vs \(reference.name): net saving for \(s.clients) clients over \(s.horizon) \(s.cycle.rawValue)s, \(s.currency), discounted (positive = saves)")
-        let header = ["payer", "mean", "per client", "95% uncertainty interval", "P(saves)", "MCSE"]
-        var rows: [[String]] = []
-        for payer in s.payers.map(\.name) + ["total"] {
-          guard let x = r.summary("net_saving.\(arm.name).\(payer)") else { continue }
-          rows.append([payer, grouped(x.mean), grouped(x.mean / Double(s.clients)), "\(grouped(x.p2_5)) to \(grouped(x.p97_5))", String(format: "%.1f%%", x.pPositive * 100), grouped(x.mcse)])
-        }
-        printTable(header, rows)
-        let avoided = s.events.compactMap { e -> String? in
-          r.summary("events_avoided.\(arm.name).\(e.name)").map { "\(e.name) \(String(format: "%.2f", $0.mean))" }
-        }
-        if !avoided.isEmpty { print("Events avoided (mean per cohort): " + avoided.joined(separator: ", ")) }
-        if let total = tables.ledger?.records(where: ["arm": arm.name, "payer": "total"]).first {
-          var parts: [String] = []
-          if let roi = total["roi"].flatMap(Double.init) {
-            let ci = total["roi_ci_form"] == "bounded" ? " (95% CI \(total["roi_ci_low"].flatMap(Double.init).map { String(format: "%.2f", $0) } ?? "?")–\(total["roi_ci_high"].flatMap(Double.init).map { String(format: "%.2f", $0) } ?? "?"))" : ""
-            parts.append("return per euro invested \(String(format: "%.2f", roi))\(ci)")
-          }
-          if let p = total["p_paid_back_by_horizon"].flatMap(Double.init) {
-            let median = total["payback_years_p50"].map { $0 == "Inf" ? "not within the horizon" : (Double($0).map { String(format: "%.1f years", $0) } ?? $0) } ?? "?"
-            parts.append("payback (median) \(median), P(paid back by the horizon) \(String(format: "%.0f%%", p * 100))")
-          }
-          if !parts.isEmpty { print("All payers: " + parts.joined(separator: "; ")) }
-        }
-        if let outcome = s.outcomeLabel, let row = tables.incremental?.records(where: ["arm": arm.name]).first {
-          let status = (row["status"] ?? "").replacingOccurrences(of: "_", with: " ")
-          let referenceRow = tables.incremental?.records(where: ["arm": reference.name]).first
-          if referenceRow?["status"] == "dominated" && referenceRow?["dominated_by"] == arm.name {
-            print("Cost-effectiveness: \(arm.name) dominates \(reference.name) (lower expected cost and more \(outcome))")
-          } else if let icer = row["icer"].flatMap(Double.init) {
-            print("Cost-effectiveness: \(grouped(icer)) \(s.currency) per unit of \(outcome) against \(row["comparator"] ?? "?") (\(status); Fieller 95% set: \(row["icer_ci_fieller_form"] ?? "?"))")
-          } else {
-            print("Cost-effectiveness (\(outcome)): \(status)\(row["dominated_by"].flatMap { $0 == "NA" ? nil : " by \($0)" } ?? "")")
-          }
-        }
-        for row in tables.breakEven?.records(where: ["arm": arm.name, "payer": "total"]) ?? [] {
-          let value = row["break_even_value"].flatMap(Double.init).map { String(format: "%.4g", $0) }
-          print("Break-even (all payers): \(row["parameter"] ?? "") = \(value ?? (row["result"] ?? "").replacingOccurrences(of: "_", with: " "))")
-        }
-      }
-      print("")
-      print("Results: \(outDirectory)/ (\(files.joined(separator: ", ")))")
-      print("Report:  \(outDirectory)/report.html")
     }
   }
 }

@@ -13,7 +13,7 @@ extension MBC {
       discussion: """
         Clients are referred month by month (Poisson, with the scenario's uncertain rate, seasonality and trend), wait for one of the programme's places (FTE × caseload), may leave the waiting list, are served, and their costs follow the scenario's model (usual care while waiting or when never admitted, the intervention arm from admission). Every run draws the parameters once; every variant (referral surge, price rise, funding stop, slower ramp-up) uses the same draws and random numbers as the base case.
 
-        Writes to --out: summary.csv, stress-cashflow.csv, stress-budget.csv, stress-payback.csv, stress-queue.csv, stress-clients.csv, stress-differences.csv, manifest.json and report.html; docs/outputs.md explains every column. Files are replaced atomically; Ctrl-C leaves none half written.
+        Writes to --out: summary.csv, stress-cashflow.csv, stress-budget.csv, stress-payback.csv, stress-queue.csv, stress-clients.csv, stress-differences.csv, manifest.json and report.html; docs/outputs.md explains every column. Results already in --out are replaced only with --force. The files are replaced together: Ctrl-C leaves the previous ones, never a mixture or a half-written file.
 
         Examples:
           mbc stress Scenarios/bemoeizorg.yaml
@@ -39,6 +39,9 @@ extension MBC {
 
     @Option(help: ArgumentHelp("Number format of report.html: en (€1,234.56, default) or nl (€ 1.234,56).", valueName: "code"))
     var locale: String = "en"
+
+    @Flag(help: "Replace the results already in --out.")
+    var force = false
 
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
@@ -81,11 +84,7 @@ extension MBC {
         throw MBCExit.usageError
       }
       let outDirectory = out ?? "results/\(loaded.name)-stress"
-      var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: outDirectory, isDirectory: &isDirectory), !isDirectory.boolValue {
-        printError("error: --out '\(outDirectory)' is a file; give a directory for the results.")
-        throw MBCExit.usageError
-      }
+      try OutputDirectory(outDirectory).checkReplace(force: force, resumable: false)
       let budget = stress.budget
       if !quiet {
         printError("mbc \(MBC.version): \(loaded.name) budget stress test: \(grouped(runCount)) runs × \(budget.years) years (\(budget.startYear)–\(budget.startYear + budget.years - 1)) × \(layout.variants.count) variant\(layout.variants.count == 1 ? "" : "s") (\(layout.variants.joined(separator: ", "))), seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
@@ -147,15 +146,21 @@ extension MBC {
 
       // Write.
       let files = named.map(\.0) + ["report.html", "manifest.json"]
+      // Staged, then put in place together: an interrupt leaves the previous files.
       Interrupts.writing.withLock { $0 = true }
+      var staged: [AtomicFile.Staged] = []
       do {
         func path(_ f: String) -> String { (outDirectory as NSString).appendingPathComponent(f) }
-        for (file, table) in named { try AtomicFile.write(table.text, to: path(file)) }
-        try AtomicFile.write(html, to: path("report.html"))
+        for (file, table) in named { staged.append(try AtomicFile.stage(table.text, to: path(file))) }
+        staged.append(try AtomicFile.stage(html, to: path("report.html")))
         clock.lap("write")
         results.run.timings = clock.laps
-        try AtomicFile.write(Manifest(stress: results, outputs: files).json(), to: path("manifest.json"))
+        staged.append(try AtomicFile.stage(Manifest(stress: results, outputs: files).json(), to: path("manifest.json")))
+        // With --force over the results of mbc simulate: theirs go, so the directory is one run's.
+        let other = (SimulationOutputs.allFiles + [RunStateFile.fileName]).filter { !files.contains($0) }.map(path)
+        try AtomicFile.commit(staged, removing: other)
       } catch {
+        AtomicFile.discard(staged)
         printError("mbc: \(error)")
         throw MBCExit.runtimeError
       }
