@@ -74,9 +74,9 @@ build: deps
 
 demo: build
 	@echo
-	$(MBC) simulate Scenarios/bemoeizorg.yaml --runs $(RUNS) --out results/bemoeizorg
+	$(MBC) simulate Scenarios/bemoeizorg.yaml --runs $(RUNS) --out results/bemoeizorg --force
 	@echo
-	$(MBC) stress Scenarios/bemoeizorg.yaml --runs 500 --out results/bemoeizorg-stress
+	$(MBC) stress Scenarios/bemoeizorg.yaml --runs 500 --out results/bemoeizorg-stress --force
 
 # MBC_REQUIRE_*: a missing venv or Chromium fails the notebook and browser tests instead of
 # skipping them. MBC_REPORT_SCREENSHOTS keeps the screenshots of the bundled reports.

@@ -30,6 +30,25 @@ enum Interrupts {
     }
   }
 
+  /// A testing aid (`MBC_INTERRUPT_AFTER_RUNS=n`): sends this process SIGINT once chunks
+  /// holding at least n runs are completed, so that tests interrupt a run through the real
+  /// signal path at a known point. Does nothing when `value` is nil or not a number.
+  static func selfInterrupt(afterRuns value: String?, ledger: ChunkLedger, chunkSize: Int) {
+    guard let value, let runs = Int(value) else { return }
+    let timer = DispatchSource.makeTimerSource(queue: .global())
+    timer.schedule(deadline: .now(), repeating: .milliseconds(2))
+    timer.setEventHandler {
+      if ledger.completed.count * chunkSize >= runs {
+        timer.cancel()
+        kill(getpid(), SIGINT)
+      }
+    }
+    timer.resume()
+    nonisolated(unsafe) let keep = timer
+    timers.withLock { $0.append(keep) }
+  }
+  private static let timers = NSLockedValue<[DispatchSourceTimer]>([])
+
   /// Set while output files are written: an interrupt then exits at once.
   static let writing = NSLockedValue(false)
 }

@@ -136,8 +136,6 @@ extension MBC {
       let bytes = (try? Data(contentsOf: URL(fileURLWithPath: scenario))) ?? Data()
       let hash = SHA256.hex(of: bytes)
       let outDirectory = out ?? "results/\(loaded.name)\(subgroup.map { "-\($0)" } ?? "")"
-      let directory = try OutputDirectory(outDirectory)
-      if !resume { try directory.checkReplace(force: force, resumable: true) }
       let maxRuns = runs?.value ?? (precision != nil ? 1_000_000 : 10_000)
       let layout = model.layout
       let simulation = Simulation(model: model, seed: seed, threads: threads, engine: engine)
@@ -169,6 +167,9 @@ extension MBC {
         printError("\(scenario): error: \(reason)")
         throw MBCExit.usageError
       }
+
+      let directory = try OutputDirectory(outDirectory)
+      if !resume { try directory.checkReplace(force: force, resumable: true) }
 
       // The runs of this command: all, or a shard's chunks.
       let chunkSize = simulation.chunkSize
@@ -203,6 +204,7 @@ extension MBC {
       }
       let cancellation = CancellationFlag()
       Interrupts.install(cancellation: cancellation)
+      Interrupts.selfInterrupt(afterRuns: ProcessInfo.processInfo.environment["MBC_INTERRUPT_AFTER_RUNS"], ledger: session.ledger, chunkSize: chunkSize)
       let outputs = SimulationOutputs(
         scenarioPath: scenario, scenario: loaded, model: model, simulation: simulation, hash: hash, keepRuns: keepRuns,
         locale: reportLocale, outDirectory: outDirectory, started: started)

@@ -237,7 +237,7 @@ struct SimulateEndToEndTests {
       #expect(report.contains(heading), "report.html lacks '\(heading)'")
     }
     // A later run without --keep-runs or break-even search removes those files of this one.
-    let again = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--runs", "300", "--out", out, "--quiet"])
+    let again = try MBCBinary.run(["simulate", "Scenarios/outreach-ref.yaml", "--runs", "300", "--out", out, "--quiet", "--force"])
     #expect(again.status == 0)
     #expect(!FileManager.default.fileExists(atPath: "\(out)/break_even.csv"))
   }
@@ -316,7 +316,7 @@ struct SimulateEndToEndTests {
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/summary.csv").path))
   }
 
-  @Test("Ctrl-C stops a long simulation with exit 130 and writes no file")
+  @Test("Ctrl-C stops a long simulation with exit 130: the finished runs are saved and their results written, marked partial; no temporary file is left")
   func test_simulate_interrupt() throws {
     let dir = try temporaryDirectory("interrupt")
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -329,14 +329,24 @@ struct SimulateEndToEndTests {
     process.standardError = err
     process.standardOutput = Pipe()
     try process.run()
-    Thread.sleep(forTimeInterval: 1.0)
+    Thread.sleep(forTimeInterval: 1.5)
     process.interrupt()  // SIGINT
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     #expect(process.terminationStatus == 130, "\(stderr)")
-    #expect(stderr.contains("interrupted; no results were written"))
     let left = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
-    #expect(left.isEmpty, "files left behind: \(left)")
+    #expect(!left.contains { $0.contains(".tmp-") }, "temporary files left behind: \(left)")
+    if stderr.contains("interrupted before any run finished") {
+      #expect(left.isEmpty, "files left behind: \(left)")
+      return
+    }
+    #expect(stderr.contains("mbc: interrupted: ") && stderr.contains(" of 2,000,000 runs finished and saved in "), "\(stderr)")
+    #expect(left.contains("runs.mbcstate"), "\(left)")
+    if left.contains("manifest.json") {
+      let manifest = try String(contentsOf: out.appendingPathComponent("manifest.json"), encoding: .utf8)
+      #expect(manifest.contains("\"partial\" : {"), "\(manifest)")
+      #expect(left.contains("summary.csv") && left.contains("report.html"))
+    }
   }
 }
 
