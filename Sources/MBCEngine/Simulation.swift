@@ -49,10 +49,12 @@ public struct Simulation: Sendable {
   ///   - parameters: keeps the parameter values of its first runs (one per value name).
   ///   - progress: counts completed runs; poll it from another thread to show progress.
   ///   - cancellation: set it (e.g. on Ctrl-C) to stop; the call then throws `.cancelled`.
+  ///   - clamps: counts the probabilities clamped into [0, 1] (`invalid_probabilities: clamp`).
   public func run(
     runs rows: Int, firstRun: Int = 0, into output: UnsafeMutableBufferPointer<Double>,
     details: DetailCollector? = nil, parameters: RunSample? = nil,
-    progress: SimulationProgress? = nil, cancellation: CancellationFlag? = nil
+    progress: SimulationProgress? = nil, cancellation: CancellationFlag? = nil,
+    clamps: ProbabilityClamps? = nil
   ) throws(SimulationError) {
     let width = model.layout.count
     precondition(output.count >= rows * width, "output buffer too small")
@@ -101,6 +103,7 @@ public struct Simulation: Sendable {
             break
           }
           if let p = parameters?.row(run) { engine.parameterValues(into: p) }
+          if let clamps, engine.tables.clampedInRun > 0 { clamps.add(run: run, values: engine.tables.clampedInRun) }
           if let details, let detailRow {
             details.sample.row(run)?.update(from: detailRow, count: detailWidth)
             inBlock += 1
@@ -137,6 +140,31 @@ public final class SimulationProgress: Sendable {
   public init() {}
   public var runsCompleted: Int { completed.load(ordering: .relaxed) }
   func add(_ n: Int) { completed.add(n, ordering: .relaxed) }
+}
+
+/// How many probabilities were clamped into [0, 1] (`invalid_probabilities: clamp`): runs
+/// affected, values clamped and the first run affected. Sums and a minimum over runs, so the
+/// same for any thread count; safe to update from any thread.
+public final class ProbabilityClamps: Sendable {
+  private let runCount = Atomic<Int>(0)
+  private let valueCount = Atomic<Int>(0)
+  private let first = Atomic<Int>(Int.max)
+  public init() {}
+  /// Runs in which at least one probability was clamped.
+  public var runsAffected: Int { runCount.load(ordering: .relaxed) }
+  /// Probabilities clamped (each table entry, and each row scaled down, counts once).
+  public var valuesClamped: Int { valueCount.load(ordering: .relaxed) }
+  /// The lowest run affected, or nil.
+  public var firstRun: Int? {
+    let f = first.load(ordering: .relaxed)
+    return f == Int.max ? nil : f
+  }
+
+  func add(run: Int, values: Int) {
+    runCount.add(1, ordering: .relaxed)
+    valueCount.add(values, ordering: .relaxed)
+    first.min(run, ordering: .relaxed)
+  }
 }
 
 /// A flag that asks a running simulation to stop (set from a signal handler's queue).

@@ -16,6 +16,8 @@ public final class SimulationSession {
   public let details: DetailCollector?
   /// The parameter values of the first runs (one column per value name).
   public let parameters: RunSample?
+  /// Probabilities clamped into [0, 1] in the runs so far (`invalid_probabilities: clamp`).
+  public let clamps = ProbabilityClamps()
 
   /// - Parameters:
   ///   - details: collect the outputs over time (trace, cash flow, payback).
@@ -39,7 +41,8 @@ public final class SimulationSession {
     try values.withUnsafeMutableBufferPointer { (b) throws(SimulationError) in
       try simulation.run(
         runs: n - first, firstRun: first, into: UnsafeMutableBufferPointer(rebasing: b[(first * width)...]),
-        details: details, parameters: parameters, progress: progress, cancellation: cancellation)
+        details: details, parameters: parameters, progress: progress, cancellation: cancellation,
+        clamps: clamps)
     }
     runs = n
   }
