@@ -30,6 +30,10 @@ public struct Manifest: Codable, Sendable {
   public var outputs: [String]
   /// `mbc stress`: the variants compared (the first is "base"); nil for `mbc simulate`.
   public var variants: [String]?
+  /// Probabilities clamped into [0, 1] (`invalid_probabilities: clamp`); absent when none were.
+  public var clampedProbabilities: RunFaults.Clamped?
+  /// Metrics with values that are not finite numbers (written as NA or Inf); absent when none.
+  public var nonFiniteResults: [RunFaults.NonFinite]?
 
   public struct ScenarioRecord: Codable, Sendable {
     public var path: String
@@ -42,6 +46,7 @@ public struct Manifest: Codable, Sendable {
     case horizonCycles = "horizon_cycles", arms, referenceArm = "reference_arm", payers, threads, engine
     case randomNumbers = "random_numbers", blas, startedAt = "started_at", wallSeconds = "wall_seconds"
     case timingsSeconds = "timings_seconds", clientCyclesPerSecond = "client_cycles_per_second", outputs, variants
+    case clampedProbabilities = "clamped_probabilities", nonFiniteResults = "non_finite_results"
   }
 
   public init(_ results: ResultSet, outputs: [String]) {
@@ -85,6 +90,8 @@ public struct Manifest: Codable, Sendable {
     timingsSeconds = Dictionary(r.timings.map { ($0.phase, $0.seconds) }, uniquingKeysWith: +)
     clientCyclesPerSecond = 0
     self.outputs = outputs
+    clampedProbabilities = r.faults.clamped
+    nonFiniteResults = r.faults.nonFinite.isEmpty ? nil : r.faults.nonFinite
   }
 
   /// Pretty-printed JSON with sorted keys (stable diffs).
