@@ -163,7 +163,8 @@ extension MBC {
           let reporter = ProgressLine(total: maxRuns, progress: progress, enabled: !quiet && isatty(STDERR_FILENO) == 1)
           reporter.start()
           defer { reporter.finish() }
-          try session.extend(to: maxRuns, progress: progress, cancellation: cancellation)
+          try RunEstimate.extend(session, to: maxRuns, progress: progress, cancellation: cancellation,
+                                 memoryBytes: Double(maxRuns) * perRun + detailBytes, report: !quiet)
         }
       } catch .cancelled {
         printError("mbc: interrupted; no results were written.")
@@ -181,6 +182,8 @@ extension MBC {
       let matrix = session.takeMatrix()
       let moments = Aggregation.moments(of: matrix)
       let summaries = Summaries.summarize(matrix, moments: moments)
+      let faults = RunFaults(clamps: session.clamps, matrix: matrix, names: layout.columns.map(\.name), summaries: summaries)
+      try faults.stopIfNotFinite(runs: runCount, simulation: simulation, seed: seed)
       var time = TimeTables.Columns(session.details!, runs: runCount)
       clock.lap("aggregate")
 
@@ -214,6 +217,7 @@ extension MBC {
         seed: seed, runs: runCount, threads: threads, engine: simulation.engine.rawValue, blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)",
         startedAt: ISO8601DateFormatter().string(from: started), timings: clock.laps, clientCyclesPerRun: simulation.clientCyclesPerRun)
       var results = ResultSet(scenario: loaded, layout: layout, summaries: summaries, moments: moments, run: info)
+      results.run.faults = faults
       var files = ["summary.csv", "incremental.csv", "ledger.csv", "ceac.csv", "evpi.csv", "evppi.csv", "trace.csv", "cashflow.csv", "payback.csv", "plane.csv"]
       if breakEven != nil { files.append("break_even.csv") }
       files += ["inputs.csv", "report.html"]
@@ -265,6 +269,7 @@ extension MBC {
       if !quiet {
         printSummary(results, tables: tables, simulateSeconds: simulateSeconds, clientCycles: simulation.clientCyclesPerRun, outDirectory: outDirectory, files: files)
       }
+      faults.printWarnings(runs: runCount, quiet: quiet)
     }
 
     /// Parameter draws kept for the partial value of information (all runs with --keep-runs).
