@@ -57,7 +57,8 @@ final class RunTables {
   let maxCategories: Int
 
   /// `invalid_probabilities: clamp`: move probabilities outside [0, 1] are clamped into it and
-  /// rows whose moves sum above 1 are scaled down to 1, instead of stopping the run.
+  /// rows whose moves sum above 1 are scaled down to 1, instead of stopping the run. Only in
+  /// drawn runs (run ≥ 0): the base case, all parameters at their means, must be valid.
   let clampProbabilities: Bool
   /// Probabilities clamped (and rows scaled) by the last ``evaluateTables(run:)``.
   private(set) var clampedInRun = 0
@@ -483,7 +484,7 @@ final class RunTables {
           let p = arena.evaluate(m.ref, v, stack: stack)
           guard p.isFinite, p >= 0, p <= 1 else {
             // Only finite values are clamped: NaN or ±∞ (division by zero, …) is a model error.
-            if clampProbabilities && p.isFinite {
+            if clampProbabilities && run >= 0 && p.isFinite {
               clampedInRun += 1
               return min(max(p, 0), 1)
             }
@@ -515,7 +516,7 @@ final class RunTables {
             sum += p
             if p > 0 && m.to > last { last = m.to }
           }
-          if sum > 1 + 1e-9 && clampProbabilities {
+          if sum > 1 + 1e-9 && clampProbabilities && run >= 0 {
             // Scale the moves down in proportion (the stay probability becomes 0).
             for k in 0..<list.count { rowValues[k] /= sum }
             sum = 1
