@@ -485,7 +485,8 @@ final class RunTables {
           guard p.isFinite, p >= 0, p <= 1 else {
             // Only finite values are clamped: NaN or ±∞ (division by zero, …) is a model error.
             if clampProbabilities && run >= 0 && p.isFinite {
-              clampedInRun += 1
+              // Tables span boundaries 0 … T; moves use cycles 0 … T − 1: only those count.
+              if t < model.horizon { clampedInRun += 1 }
               return min(max(p, 0), 1)
             }
             throw .invalidTransitionRow(run: run, arm: model.scenario.arms[a].name, state: model.scenario.states[s].name,
@@ -520,7 +521,7 @@ final class RunTables {
             // Scale the moves down in proportion (the stay probability becomes 0).
             for k in 0..<list.count { rowValues[k] /= sum }
             sum = 1
-            clampedInRun += 1
+            if t < model.horizon { clampedInRun += 1 }
           }
           guard sum <= 1 + 1e-9 else {
             let parts = list.enumerated().map { "\(model.scenario.states[$0.element.to].name) \(rowValues[$0.offset])" }.joined(separator: " + ")
