@@ -142,4 +142,29 @@ struct RunFaultsEndToEndTests {
       #expect(x == y, "\(f) differs with the pilot")
     }
   }
+
+  @Test("mbc stress: a drawn probability above 1 stops by default; with clamp it is counted from the same first run")
+  func test_stressClamp() throws {
+    let dir = try temporaryDirectory("stress-clamp")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let text = try String(contentsOf: MBCBinary.repository.appendingPathComponent("Scenarios/outreach-ref-budget.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "p_handover:       {dist: beta, mean: 0.20, sd: 0.05,", with: "p_handover:       {dist: normal, mean: 0.9, sd: 0.1,")
+    #expect(text.contains("dist: normal, mean: 0.9"))
+    let stop = try write(text, "stop.yaml", in: dir)
+    let clamp = try write("invalid_probabilities: clamp\n" + text, "clamp.yaml", in: dir)
+    let stopped = try MBCBinary.run(["stress", stop, "--runs", "200", "--out", dir.appendingPathComponent("s").path, "-q"])
+    #expect(stopped.status == 1)
+    #expect(stopped.stderr.contains("the probability of moving to InCare is 1."), "\(stopped.stderr)")
+    let stopRun = stopped.stderr.components(separatedBy: "run-time error: run ").dropFirst().first.map { String($0.prefix { $0.isNumber }) }
+    let out = dir.appendingPathComponent("c")
+    let r = try MBCBinary.run(["stress", clamp, "--runs", "200", "--out", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("warning: probabilities were clamped into [0, 1] in "), "\(r.stderr)")
+    let c = try manifest(out)["clamped_probabilities"] as? [String: Int] ?? [:]
+    #expect(c["first_run"].map(String.init) == stopRun)
+    // p_handover > 1 in a run: binomial n = 200, π = 0.158655, sd = 5.17; within 4 sd.
+    let k = Double(c["runs_affected"] ?? -1)
+    #expect(abs(k - 200 * 0.158655) <= 4 * (200 * 0.158655 * (1 - 0.158655)).squareRoot())
+    #expect((c["values_clamped"] ?? 0) >= (c["runs_affected"] ?? 1))
+  }
 }
