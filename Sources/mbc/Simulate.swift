@@ -304,6 +304,7 @@ extension MBC {
       while true {
         try session.extend(to: next, cancellation: cancellation)
         let (mean, mcse) = session.meanAndMCSE(column: column)
+        if !mean.isFinite { return }  // results that are not finite numbers: reported (exit 1) after the runs
         let relative = mcse / abs(mean)
         let reached = relative <= target
         if !quiet {
