@@ -102,6 +102,9 @@ final class BudgetEngine {
     var caps: [[Double]]
   }
 
+  /// Probabilities clamped into [0, 1] in the last run (`invalid_probabilities: clamp`).
+  var clampedInRun: Int { cohort.tables.clampedInRun }
+
   /// Simulates run `run` of every variant into `row` (``StressLayout``).
   func simulate(run: Int, into row: UnsafeMutablePointer<Double>) throws(SimulationError) {
     try cohort.tables.drawParameters(seed: seed, run: run)

@@ -34,8 +34,9 @@ public final class ChunkLedger: Sendable {
 public protocol ChunkReplay: Sendable {
   /// If chunk `chunk` (runs `firstRun ..< firstRun + rows`) is known, copies its metric rows to
   /// `metrics` (rows × metric columns), its whole outputs over time to `sample` and its
-  /// parameter values to `parameters` (for the runs those keep) and returns true; returns
+  /// parameter values to `parameters` (for the runs those keep) and its count of clamped
+  /// probabilities to `clamps`, and returns true; returns
   /// false when the chunk must be simulated. The chunk's streamed moments are not copied:
   /// they are restored into the ``DetailCollector`` beforehand.
-  func replay(chunk: Int, firstRun: Int, rows: Int, metrics: UnsafeMutablePointer<Double>, sample: RunSample?, parameters: RunSample?) -> Bool
+  func replay(chunk: Int, firstRun: Int, rows: Int, metrics: UnsafeMutablePointer<Double>, sample: RunSample?, parameters: RunSample?, clamps: ProbabilityClamps?) -> Bool
 }

@@ -56,6 +56,13 @@ final class RunTables {
   let startCumulative: UnsafeMutablePointer<Double>
   let maxCategories: Int
 
+  /// `invalid_probabilities: clamp`: move probabilities outside [0, 1] are clamped into it and
+  /// rows whose moves sum above 1 are scaled down to 1, instead of stopping the run. Only in
+  /// drawn runs (run ≥ 0): the base case, all parameters at their means, must be valid.
+  let clampProbabilities: Bool
+  /// Probabilities clamped (and rows scaled) by the last ``evaluateTables(run:)``.
+  private(set) var clampedInRun = 0
+
   // The evaluation plan: programs in the arena, and what each one fills.
   typealias Ref = ProgramArena.Ref
   struct Derived { var slot: Int; var ref: Ref; var factor: Double }
@@ -131,6 +138,7 @@ final class RunTables {
     slots = model.slots
     keys = model.keys
     cycleLength = model.scenario.cycleLength
+    clampProbabilities = model.scenario.invalidProbabilities == .clamp
     let buffer = zeroedBuffer
     let n = model.slots.count
     base = UnsafeMutableBufferPointer(start: buffer(n), count: n)
@@ -464,6 +472,7 @@ final class RunTables {
 
   /// Evaluates every table of the run from the current parameters, checking each value.
   func evaluateTables(run: Int) throws(SimulationError) {
+    clampedInRun = 0
     for a in 0..<A {
       let v = values[a]
 
@@ -474,6 +483,12 @@ final class RunTables {
         func moveProbability(_ m: Move, cycle t: Int, age: Int, duration du: Int, profile g: Int) throws(SimulationError) -> Double {
           let p = arena.evaluate(m.ref, v, stack: stack)
           guard p.isFinite, p >= 0, p <= 1 else {
+            // Only finite values are clamped: NaN or ±∞ (division by zero, …) is a model error.
+            if clampProbabilities && run >= 0 && p.isFinite {
+              // Tables span boundaries 0 … T; moves use cycles 0 … T − 1: only those count.
+              if t < model.horizon { clampedInRun += 1 }
+              return min(max(p, 0), 1)
+            }
             throw .invalidTransitionRow(run: run, arm: model.scenario.arms[a].name, state: model.scenario.states[s].name,
                                         detail: "the probability of moving to \(model.scenario.states[m.to].name) is \(p)\(place(m.dimensions, cycle: t, age: age, duration: du, profile: g)); expected a probability in [0, 1]")
           }
@@ -501,6 +516,12 @@ final class RunTables {
             rowValues[k] = p
             sum += p
             if p > 0 && m.to > last { last = m.to }
+          }
+          if sum > 1 + 1e-9 && clampProbabilities && run >= 0 {
+            // Scale the moves down in proportion (the stay probability becomes 0).
+            for k in 0..<list.count { rowValues[k] /= sum }
+            sum = 1
+            if t < model.horizon { clampedInRun += 1 }
           }
           guard sum <= 1 + 1e-9 else {
             let parts = list.enumerated().map { "\(model.scenario.states[$0.element.to].name) \(rowValues[$0.offset])" }.joined(separator: " + ")

@@ -52,11 +52,13 @@ public struct Simulation: Sendable {
   ///     Chunks completed before the stop are in `ledger`.
   ///   - replay: chunks already known (`--resume`, `mbc merge`) are copied instead of simulated.
   ///   - ledger: records every chunk completed (global chunk numbers: run / chunkSize).
+  ///   - clamps: counts the probabilities clamped into [0, 1] (`invalid_probabilities: clamp`).
   public func run(
     runs rows: Int, firstRun: Int = 0, into output: UnsafeMutableBufferPointer<Double>,
     details: DetailCollector? = nil, parameters: RunSample? = nil,
     progress: SimulationProgress? = nil, cancellation: CancellationFlag? = nil,
-    replay: (any ChunkReplay)? = nil, ledger: ChunkLedger? = nil
+    replay: (any ChunkReplay)? = nil, ledger: ChunkLedger? = nil,
+    clamps: ProbabilityClamps? = nil
   ) throws(SimulationError) {
     let width = model.layout.count
     precondition(output.count >= rows * width, "output buffer too small")
@@ -90,12 +92,13 @@ public struct Simulation: Sendable {
         let upper = min(rows, lower + chunkSize)
         if let replay, replay.replay(
           chunk: firstChunk + chunk, firstRun: firstRun + lower, rows: upper - lower,
-          metrics: out.value.baseAddress! + lower * width, sample: details?.sample, parameters: parameters)
+          metrics: out.value.baseAddress! + lower * width, sample: details?.sample, parameters: parameters, clamps: clamps)
         {
           ledger?.markDone(firstChunk + chunk)
           progress?.add(upper - lower)
           continue
         }
+        var chunkClamps = ProbabilityClamps.Count()
         var chunkMoments = details.map { ColumnMoments(columns: $0.layout.streamedCount) }
         var inBlock = 0
         var failed = false
@@ -114,6 +117,7 @@ public struct Simulation: Sendable {
             break
           }
           if let p = parameters?.row(run) { engine.parameterValues(into: p) }
+          if engine.tables.clampedInRun > 0 { chunkClamps.add(run: run, values: engine.tables.clampedInRun) }
           if let details, let detailRow {
             details.sample.row(run)?.update(from: detailRow, count: detailWidth)
             inBlock += 1
@@ -125,6 +129,7 @@ public struct Simulation: Sendable {
         }
         if failed { break }
         if let details, let chunkMoments { details.submit(chunk: firstChunk + chunk, chunkMoments) }
+        if chunkClamps.runs > 0 { clamps?.add(unit: firstChunk + chunk, chunkClamps) }
         ledger?.markDone(firstChunk + chunk)
         progress?.add(upper - lower)
       }
@@ -151,6 +156,76 @@ public final class SimulationProgress: Sendable {
   public init() {}
   public var runsCompleted: Int { completed.load(ordering: .relaxed) }
   func add(_ n: Int) { completed.add(n, ordering: .relaxed) }
+}
+
+/// How many probabilities were clamped into [0, 1] (`invalid_probabilities: clamp`): runs
+/// affected, values clamped and the first run affected, kept per unit of work (a chunk of runs
+/// of ``Simulation``, a run of ``StressSimulation``) and added when the unit completes. Sums and
+/// a minimum over units, so the same for any thread count; a unit stopped by Ctrl-C does not
+/// count, and saved units can be restored (`--resume`, `mbc merge`). Safe from any thread.
+public final class ProbabilityClamps: Sendable {
+  /// The clamps of one unit: runs affected, values clamped, the first run affected.
+  public struct Count: Codable, Sendable, Equatable {
+    public var runs = 0
+    public var values = 0
+    public var firstRun = Int.max
+    public init() {}
+    public init(runs: Int, values: Int, firstRun: Int) {
+      self.runs = runs
+      self.values = values
+      self.firstRun = firstRun
+    }
+    /// Adds a run with `values` clamped probabilities.
+    public mutating func add(run: Int, values n: Int) {
+      runs += 1
+      values += n
+      firstRun = min(firstRun, run)
+    }
+    enum CodingKeys: String, CodingKey { case runs, values, firstRun = "first_run" }
+  }
+
+  private let units = Mutex<[Int: Count]>([:])
+  public init() {}
+
+  /// Adds the clamps of a completed unit (replaces what the unit had).
+  public func add(unit: Int, _ count: Count) {
+    guard count.runs > 0 else { return }
+    units.withLock { $0[unit] = count }
+  }
+
+  /// Adds one run of its own unit (``StressSimulation``).
+  func add(run: Int, values: Int) {
+    var c = Count()
+    c.add(run: run, values: values)
+    add(unit: run, c)
+  }
+
+  /// The clamps of unit `unit`, if any.
+  public func count(unit: Int) -> Count? { units.withLock { $0[unit] } }
+
+  /// The clamps of the runs below `runs` (all runs when nil): units whose runs all lie below
+  /// it (a chunk lies wholly below or above the end of a run's completed prefix).
+  public func total(runsBelow runs: Int? = nil) -> Count {
+    units.withLock { u in
+      var t = Count()
+      for c in u.values where runs == nil || c.firstRun < runs! {
+        t.runs += c.runs
+        t.values += c.values
+        t.firstRun = min(t.firstRun, c.firstRun)
+      }
+      return t
+    }
+  }
+
+  /// Runs in which at least one probability was clamped.
+  public var runsAffected: Int { total().runs }
+  /// Probabilities clamped (each table entry, and each row scaled down, counts once).
+  public var valuesClamped: Int { total().values }
+  /// The lowest run affected, or nil.
+  public var firstRun: Int? {
+    let f = total().firstRun
+    return f == Int.max ? nil : f
+  }
 }
 
 /// A flag that asks a running simulation to stop (set from a signal handler's queue).

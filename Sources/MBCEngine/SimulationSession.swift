@@ -24,6 +24,8 @@ public final class SimulationSession {
   public let details: DetailCollector?
   /// The parameter values of the first runs (one column per value name).
   public let parameters: RunSample?
+  /// Probabilities clamped into [0, 1] in the runs so far (`invalid_probabilities: clamp`).
+  public let clamps = ProbabilityClamps()
 
   /// - Parameters:
   ///   - details: collect the outputs over time (trace, cash flow, payback).
@@ -53,7 +55,7 @@ public final class SimulationSession {
       try simulation.run(
         runs: n - first, firstRun: first, into: UnsafeMutableBufferPointer(rebasing: b[((first - firstRun) * width)...]),
         details: details, parameters: parameters, progress: progress, cancellation: cancellation,
-        replay: replay, ledger: ledger)
+        replay: replay, ledger: ledger, clamps: clamps)
     }
     runs = n
   }

@@ -21,7 +21,7 @@ public struct StressSimulation: Sendable {
   /// Simulates runs `0 ..< runs` into `output` (runs × layout.count, row-major).
   /// - Throws: the error of the lowest failing run, or `.cancelled`.
   public func run(runs: Int, into output: UnsafeMutableBufferPointer<Double>, progress: SimulationProgress? = nil,
-                  cancellation: CancellationFlag? = nil) throws(SimulationError) {
+                  cancellation: CancellationFlag? = nil, clamps: ProbabilityClamps? = nil) throws(SimulationError) {
     let width = stress.layout.count
     precondition(output.count >= runs * width, "output buffer too small")
     let chunks = (runs + chunkSize - 1) / chunkSize
@@ -44,6 +44,7 @@ public struct StressSimulation: Sendable {
           }
           do throws(SimulationError) {
             try engine.simulate(run: r, into: out.value.baseAddress! + r * width)
+            if let clamps, engine.clampedInRun > 0 { clamps.add(run: r, values: engine.clampedInRun) }
           } catch {
             state.record(error, chunk: chunk)
             return

@@ -86,6 +86,10 @@ public struct Manifest: Codable, Sendable {
       case index, count, firstRun = "first_run", endRun = "end_run", stateFile = "state_file"
     }
   }
+  /// Probabilities clamped into [0, 1] (`invalid_probabilities: clamp`); absent when none were.
+  public var clampedProbabilities: RunFaults.Clamped?
+  /// Metrics with values that are not finite numbers (written as NA or Inf); absent when none.
+  public var nonFiniteResults: [RunFaults.NonFinite]?
 
   public struct ScenarioRecord: Codable, Sendable {
     public var path: String
@@ -99,6 +103,7 @@ public struct Manifest: Codable, Sendable {
     case randomNumbers = "random_numbers", blas, startedAt = "started_at", wallSeconds = "wall_seconds"
     case timingsSeconds = "timings_seconds", clientCyclesPerSecond = "client_cycles_per_second", outputs, variants
     case partial, shard, resumedRuns = "resumed_runs"
+    case clampedProbabilities = "clamped_probabilities", nonFiniteResults = "non_finite_results"
   }
 
   public init(_ results: ResultSet, outputs: [String]) {
@@ -142,6 +147,8 @@ public struct Manifest: Codable, Sendable {
     timingsSeconds = Dictionary(r.timings.map { ($0.phase, $0.seconds) }, uniquingKeysWith: +)
     clientCyclesPerSecond = 0
     self.outputs = outputs
+    clampedProbabilities = r.faults.clamped
+    nonFiniteResults = r.faults.nonFinite.isEmpty ? nil : r.faults.nonFinite
   }
 
   /// Pretty-printed JSON with sorted keys (stable diffs).

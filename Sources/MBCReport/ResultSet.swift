@@ -54,6 +54,8 @@ public struct RunInfo: Sendable {
   /// Seconds per phase: load, simulate, aggregate, write (filled in as they finish).
   public var timings: [(phase: String, seconds: Double)]
   public var clientCyclesPerRun: Int
+  /// Probabilities clamped and results that are not finite numbers (manifest.json).
+  public var faults = RunFaults()
 
   public init(mbcVersion: String, commandLine: [String], scenarioPath: String, scenarioSHA256: String, seed: UInt64, runs: Int, threads: Int, engine: String, blasConfiguration: String, startedAt: String, timings: [(phase: String, seconds: Double)] = [], clientCyclesPerRun: Int) {
     self.mbcVersion = mbcVersion

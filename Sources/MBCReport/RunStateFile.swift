@@ -59,10 +59,12 @@ public enum RunStateFile {
       parameterColumns = session.parameters?.columns ?? 0
     }
 
-    /// The differences from `other`, in words (empty when they match).
-    public func differences(from other: Identity) -> [String] {
+    /// The differences from `other`, in words (empty when they match): "--seed 4 (saved)
+    /// against 5 (now)" with the labels ("saved", "now"), or "--seed 4 against 5" without.
+    public func differences(from other: Identity, labels: (String, String)? = nil) -> [String] {
       var d: [String] = []
-      func check<T: Equatable>(_ name: String, _ a: T, _ b: T) { if a != b { d.append("\(name) \(b) (saved) against \(a)") } }
+      let (mine, theirs) = labels.map { (" (\($0.0))", " (\($0.1))") } ?? ("", "")
+      func check<T: Equatable>(_ name: String, _ a: T, _ b: T) { if a != b { d.append("\(name) \(a)\(mine) against \(b)\(theirs)") } }
       check("mbc version", mbcVersion, other.mbcVersion)
       check("scenario SHA-256", String(scenarioSHA256.prefix(12)), String(other.scenarioSHA256.prefix(12)))
       check("--subgroup", subgroup ?? "none", other.subgroup ?? "none")
@@ -113,9 +115,17 @@ public enum RunStateFile {
     /// Chunks completed above the first gap, with their run counts.
     public var pendingChunks: [Int]
     public var pendingCounts: [Int]
+    /// Probabilities clamped (`invalid_probabilities: clamp`) in the saved chunks that had any.
+    public var clamps: [ChunkClamps] = []
 
     /// Runs completed.
     public var runsCompleted: Int { chunks.reduce(0) { $0 + RunStateFile.rows(chunk: $1, identity: identity) } }
+  }
+
+  /// The clamped probabilities of one saved chunk.
+  public struct ChunkClamps: Codable, Sendable {
+    public var chunk: Int
+    public var count: ProbabilityClamps.Count
   }
 
   /// Runs of chunk c: c·size ..< min((c+1)·size, runs).
@@ -134,7 +144,8 @@ public enum RunStateFile {
     let header = Header(
       identity: identity, commandLine: commandLine, scenarioPath: scenarioPath, shard: shard,
       keepRuns: keepRuns, willingnessToPay: willingnessToPay, savedAt: ISO8601DateFormatter().string(from: Date()), chunks: chunks, foldNextChunk: fold.nextChunk,
-      foldCount: fold.merged.count, pendingChunks: fold.pending.map(\.chunk), pendingCounts: fold.pending.map(\.moments.count))
+      foldCount: fold.merged.count, pendingChunks: fold.pending.map(\.chunk), pendingCounts: fold.pending.map(\.moments.count),
+      clamps: chunks.compactMap { c in session.clamps.count(unit: c).map { ChunkClamps(chunk: c, count: $0) } })
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     let json = (try? encoder.encode(header)) ?? Data()

@@ -162,9 +162,12 @@ public final class SavedRuns: ChunkReplay, @unchecked Sendable {
     collector.restore(nextChunk: next, merged: merged, pending: pending.sorted { $0.chunk < $1.chunk })
   }
 
-  public func replay(chunk: Int, firstRun: Int, rows: Int, metrics: UnsafeMutablePointer<Double>, sample: RunSample?, parameters: RunSample?) -> Bool {
+  public func replay(
+    chunk: Int, firstRun: Int, rows: Int, metrics: UnsafeMutablePointer<Double>, sample: RunSample?, parameters: RunSample?, clamps: ProbabilityClamps?
+  ) -> Bool {
     guard let p = owner[chunk] else { return false }
     let part = parts[p]
+    if let clamps, let c = part.header.clamps.first(where: { $0.chunk == chunk }) { clamps.add(unit: chunk, c.count) }
     let id = part.header.identity
     let at = part.index[chunk]!
     precondition(rows == RunStateFile.rows(chunk: chunk, identity: id) && firstRun == chunk * id.chunkSize, "replayed chunk has another extent")

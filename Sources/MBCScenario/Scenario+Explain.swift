@@ -14,6 +14,9 @@ extension Scenario {
     out.append("  Cycle: \(cycle.rawValue); horizon \(horizon) cycles (\(yearsText)); \(clients) clients per run and arm; \(engine.rawValue) engine.")
     out.append("  Costs discounted at \(percent(costDiscountRate)) a year (boundary t weighted by (1 + \(format(costDiscountRate)))^(-t·\(format(cycleLength))) ); state costs counted with timing '\(costTiming.name)'; costs of moves \(transitionTiming == .move ? "in the cycle of the move" : "at the boundary after the move").")
     out.append("  Currency \(currency)\(priceYear.map { ", price year \($0)" } ?? "").")
+    if invalidProbabilities == .clamp {
+      out.append("  Transition probabilities that a parameter draw puts outside [0, 1] are clamped into it (rows above 1 scaled down to 1) and counted (invalid_probabilities: clamp).")
+    }
     for key in ["horizon", "clients", "discount"] {
       if let p = settingSources[key], p.isDocumented { out.append("  \(key): \(p.summary)") }
     }

@@ -34,6 +34,8 @@ public struct Scenario: Sendable {
   public var transitionTiming: TransitionTiming = .move
   /// The engine `mbc simulate` uses unless `--engine` says otherwise.
   public var engine: EngineKind = .individual
+  /// What a run does with a transition probability outside [0, 1] (or a row above 1).
+  public var invalidProbabilities: InvalidProbabilities = .stop
 
   public var states: [State]
   /// The state every client starts in when there is one start state (the first of
@@ -163,6 +165,16 @@ public enum TransitionTiming: String, Sendable, CaseIterable {
   /// At the boundary after the move (t + 1), with that boundary's state-reward weight and
   /// discount, like the state rewards (as in DARTH's transition-reward arrays).
   case nextBoundary = "next_boundary"
+}
+
+/// What a run does with a transition probability that its parameter draw puts outside [0, 1]
+/// (`invalid_probabilities:`).
+public enum InvalidProbabilities: String, Sendable, CaseIterable {
+  /// Stop the simulation with a run-time error naming the run (the default).
+  case stop
+  /// Clamp the probability into [0, 1] (scale a row whose moves sum above 1 down to 1) and
+  /// count how often that happened.
+  case clamp
 }
 
 /// Which engine computes the results.

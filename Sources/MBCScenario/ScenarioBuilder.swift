@@ -66,6 +66,7 @@ final class ScenarioBuilder {
     let engine = readEnum(section("engine"), EngineKind.self, what: "engine") ?? .individual
     let costTiming = readTiming(section("timing")) ?? .start
     let transitionTiming = readEnum(section("transition_timing"), TransitionTiming.self, what: "transition timing") ?? .move
+    let invalidProbabilities = readEnum(section("invalid_probabilities"), InvalidProbabilities.self, what: "choice for invalid probabilities") ?? .stop
     scenarioPriceYear = priceYear
     readPriceIndex(section("price_index"))
 
@@ -102,6 +103,7 @@ final class ScenarioBuilder {
       settingSources: settingSources)
     scenario.costTiming = costTiming
     scenario.transitionTiming = transitionTiming
+    scenario.invalidProbabilities = invalidProbabilities
     scenario.engine = engine
     scenario.start = clients.start
     scenario.subgroups = clients.subgroups

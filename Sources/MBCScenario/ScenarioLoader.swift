@@ -19,7 +19,7 @@ public enum ScenarioLoader {
     "format", "name", "description", "currency", "price_year", "cycle", "horizon", "clients",
     "discount", "reference", "payers", "states", "start", "parameters", "transitions", "events",
     "costs", "arms", "notes", "engine", "timing", "effects", "tables", "correlations", "price_index", "transition_timing",
-    "analysis", "groups", "budget",
+    "analysis", "groups", "budget", "invalid_probabilities",
   ]
 
   /// Names an expression cannot use for a parameter (reserved for model time, attributes, …).

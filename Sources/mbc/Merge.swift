@@ -102,7 +102,9 @@ extension MBC {
       }
       let simulation = Simulation(model: model, seed: seed, threads: threads, engine: engine)
       let session = SimulationSession(simulation: simulation, maxRuns: identity.runs, details: true, parameterRuns: identity.parameterRows)
-      let differences = identity.differences(from: RunStateFile.Identity(mbcVersion: MBC.version, scenarioSHA256: hash, session: session, subgroup: identity.subgroup))
+      let differences = identity.differences(
+        from: RunStateFile.Identity(mbcVersion: MBC.version, scenarioSHA256: hash, session: session, subgroup: identity.subgroup),
+        labels: ("shards", "this mbc"))
       guard differences.isEmpty else {
         printError("error: the shards do not fit this mbc and scenario: \(differences.joined(separator: "; ")).")
         throw MBCExit.usageError
@@ -146,6 +148,7 @@ extension MBC {
       if !quiet {
         SimulationOutputs.printSummary(written.results, tables: written.tables, simulateSeconds: 0, clientCycles: 0, outDirectory: outDirectory, files: written.files)
       }
+      written.results.run.faults.printWarnings(runs: identity.runs, quiet: quiet)
     }
 
     /// Every shard 1 … n present once and complete; otherwise a usage error naming what is missing.

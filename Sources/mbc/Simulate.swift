@@ -216,7 +216,8 @@ extension MBC {
           let reporter = ProgressLine(total: endRun - firstRun, progress: progress, enabled: !quiet && isatty(STDERR_FILENO) == 1)
           reporter.start()
           defer { reporter.finish() }
-          try session.extend(to: endRun, progress: progress, cancellation: cancellation)
+          try RunEstimate.extend(session, to: endRun, progress: progress, cancellation: cancellation,
+                                 memoryBytes: Double(maxRuns) * perRun + detailBytes, report: !quiet)
         }
       } catch .cancelled {
         try stopAfterInterrupt(session, outputs: outputs, identity: identity, clock: &clock, breakEvenDone: false)
@@ -252,6 +253,7 @@ extension MBC {
       if !quiet {
         SimulationOutputs.printSummary(written.results, tables: written.tables, simulateSeconds: simulateSeconds, clientCycles: simulation.clientCyclesPerRun, outDirectory: outDirectory, files: written.files)
       }
+      written.results.run.faults.printWarnings(runs: session.runs, quiet: quiet)
     }
 
     /// The saved runs of an interrupted run in `directory`, checked against this command.
@@ -271,10 +273,10 @@ extension MBC {
         printError("error: --resume: \(error); give --force to start again.")
         throw MBCExit.usageError
       }
-      let differences = saved.header.identity.differences(from: identity)
+      let differences = saved.header.identity.differences(from: identity, labels: ("saved", "now"))
       let shardRecord = shard?.record
       if !differences.isEmpty || saved.header.shard != shardRecord {
-        let all = differences + (saved.header.shard != shardRecord ? ["--shard \(saved.header.shard?.description ?? "none") (saved) against \(shardRecord?.description ?? "none")"] : [])
+        let all = differences + (saved.header.shard != shardRecord ? ["--shard \(saved.header.shard?.description ?? "none") (saved) against \(shardRecord?.description ?? "none") (now)"] : [])
         printError("error: --resume: the interrupted run in '\(directory.path)' was made with other settings: \(all.joined(separator: "; ")).")
         printError("  It was: \(saved.header.commandLine.joined(separator: " ")) — repeat that command with --resume, or give --force to start again.")
         throw MBCExit.usageError
@@ -388,6 +390,7 @@ extension MBC {
       while true {
         try session.extend(to: next, cancellation: cancellation)
         let (mean, mcse) = session.meanAndMCSE(column: column)
+        if !mean.isFinite { return }  // results that are not finite numbers: reported (exit 1) after the runs
         let relative = mcse / abs(mean)
         let reached = relative <= target
         if !quiet {

@@ -66,6 +66,10 @@ struct SimulationOutputs {
     let matrix = session.takeMatrix()
     let moments = Aggregation.moments(of: matrix)
     let summaries = Summaries.summarize(matrix, moments: moments)
+    // Clamped probabilities of the runs kept (after Ctrl-C: runs 0 ..< runCount), and results
+    // that are not finite numbers: a per-run one stops here (exit 1), before any file.
+    let faults = RunFaults(clamps: session.clamps.total(runsBelow: runCount), matrix: matrix, names: layout.columns.map(\.name), summaries: summaries)
+    try faults.stopIfNotFinite(runs: runCount, simulation: simulation, seed: seed)
     var time = TimeTables.Columns(session.details!, runs: runCount)
     clock.lap("aggregate")
 
@@ -80,6 +84,7 @@ struct SimulationOutputs {
       seed: seed, runs: runCount, threads: simulation.threads, engine: simulation.engine.rawValue, blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)",
       startedAt: ISO8601DateFormatter().string(from: started), timings: clock.laps, clientCyclesPerRun: simulation.clientCyclesPerRun)
     var results = ResultSet(scenario: scenario, layout: layout, summaries: summaries, moments: moments, run: info)
+    results.run.faults = faults
     var files = ["summary.csv", "incremental.csv", "ledger.csv", "ceac.csv", "evpi.csv", "evppi.csv", "trace.csv", "cashflow.csv", "payback.csv", "plane.csv"]
     if breakEven != nil { files.append("break_even.csv") }
     files += ["inputs.csv", "report.html"]

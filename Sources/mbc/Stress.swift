@@ -96,13 +96,14 @@ extension MBC {
       Interrupts.install(cancellation: cancellation)
       var storage = [Double](repeating: 0, count: runCount * layout.count)
       let simulation = StressSimulation(stress: stress, seed: seed, threads: threads)
+      let clamps = ProbabilityClamps()
       do {
         let progress = SimulationProgress()
         let reporter = ProgressLine(total: runCount, progress: progress, enabled: !quiet && isatty(STDERR_FILENO) == 1)
         reporter.start()
         defer { reporter.finish() }
         try storage.withUnsafeMutableBufferPointer { buffer throws(SimulationError) in
-          try simulation.run(runs: runCount, into: buffer, progress: progress, cancellation: cancellation)
+          try simulation.run(runs: runCount, into: buffer, progress: progress, cancellation: cancellation, clamps: clamps)
         }
       } catch .cancelled {
         printError("mbc: interrupted; no results were written.")
@@ -124,6 +125,10 @@ extension MBC {
         timings: clock.laps, clientCyclesPerRun: 0)
       var results = StressResults(stress: stress, matrix: RunMatrix(rows: runCount, columns: layout.count, storage: storage), run: info)
       storage = []
+      var faults = RunFaults(clamps: clamps.total(), matrix: RunMatrix(rows: 0, columns: 0), names: [])
+      faults.nonFinite = RunFaults.scan(stress: results)
+      results.run.faults = faults
+      try faults.stopIfNotFinite(runs: runCount, simulation: Simulation(model: stress.model, seed: seed, threads: 1), seed: seed)
       let summary = StressTables.summary(results)
       let named: [(String, CSVTable)] = [
         ("summary.csv", summary), ("stress-cashflow.csv", StressTables.cashflow(results)), ("stress-budget.csv", StressTables.budget(results)),
@@ -166,6 +171,7 @@ extension MBC {
       }
       Interrupts.writing.withLock { $0 = false }
       if !quiet { printSummary(results, summary: summary, seconds: simulateSeconds, outDirectory: outDirectory, files: files) }
+      faults.printWarnings(runs: runCount, quiet: quiet)
     }
 
     private func printSummary(_ r: StressResults, summary: CSVTable, seconds: Double, outDirectory: String, files: [String]) {
