@@ -220,7 +220,7 @@ extension MBC {
                                  memoryBytes: Double(maxRuns) * perRun + detailBytes, report: !quiet)
         }
       } catch .cancelled {
-        try stopAfterInterrupt(session, outputs: outputs, identity: identity, clock: &clock, breakEvenDone: false)
+        try stopAfterInterrupt(session, outputs: outputs, identity: identity, clock: &clock)
       } catch {
         printError("\(scenario): run-time error: \(error)")
         printRunParameters(error, simulation: simulation)
@@ -239,13 +239,13 @@ extension MBC {
       do {
         breakEven = try outputs.breakEven(runs: session.runs, cancellation: cancellation)
       } catch .cancelled {
-        try stopAfterInterrupt(session, outputs: outputs, identity: identity, clock: &clock, breakEvenDone: false)
+        try stopAfterInterrupt(session, outputs: outputs, identity: identity, clock: &clock)
       } catch {
         throw MBCExit.runtimeError
       }
       if breakEven != nil { clock.lap("break_even") }
       if cancellation.isSet {
-        try stopAfterInterrupt(session, outputs: outputs, identity: identity, clock: &clock, breakEvenDone: true)
+        try stopAfterInterrupt(session, outputs: outputs, identity: identity, clock: &clock)
       }
       let written = try outputs.write(
         session: session, breakEven: breakEven, clock: &clock, resumedRuns: resumedRuns,
@@ -287,7 +287,7 @@ extension MBC {
     /// After Ctrl-C or SIGTERM: saves the completed chunks (runs.mbcstate) and writes the
     /// results of the longest run of completed runs 0 ..< k, marked partial; exits with 130.
     private func stopAfterInterrupt(
-      _ session: SimulationSession, outputs: SimulationOutputs, identity: RunStateFile.Identity, clock: inout PhaseClock, breakEvenDone: Bool
+      _ session: SimulationSession, outputs: SimulationOutputs, identity: RunStateFile.Identity, clock: inout PhaseClock
     ) throws -> Never {
       let statePath = outputs.path(RunStateFile.fileName)
       let saved = session.ledger.completed.reduce(0) { $0 + min(($1 + 1) * identity.chunkSize, identity.runs) - $1 * identity.chunkSize }
@@ -318,7 +318,6 @@ extension MBC {
       let partial = Manifest.Partial(
         runsRequested: session.maxRuns, runsCompleted: kept, runsSaved: saved, stateFile: RunStateFile.fileName,
         notWritten: hasBreakEven ? ["break_even.csv"] : [], resumeCommand: command)
-      _ = breakEvenDone
       _ = try outputs.write(session: session, breakEven: nil, clock: &clock, partial: partial)
       printError("  Partial results of \(grouped(kept)) runs: \(outputs.outDirectory)/ (manifest.json: \"partial\")")
       throw MBCExit.interrupted
