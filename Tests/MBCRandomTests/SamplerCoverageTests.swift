@@ -5,11 +5,11 @@
 //
 // Significance. Every check here has a stated false-alarm probability of at most 1e-4
 // (Kolmogorov–Smirnov, chi-square) or 6.3e-5 (moments within 4σ: 2·Q(4) = 6.334e-5). The
-// file makes 26 KS checks, 3 chi-square checks and 14 moment checks, so by Bonferroni the
-// chance that any fails by chance alone is at most 26·1e-4 + 3·1e-4 + 14·6.4e-5 = 0.0038.
+// file makes 31 KS checks, 3 chi-square checks and 14 moment checks, so by Bonferroni the
+// chance that any fails by chance alone is at most 31·1e-4 + 3·1e-4 + 14·6.4e-5 = 0.0043.
 // The seeds are fixed (`testGenerator(label)`), so the outcome is deterministic: a failure
 // means the draws changed, and a failure on a changed sampler is a real signal at least
-// 99.6 % of the time.
+// 99.5 % of the time.
 
 import MBCRandom
 import Testing
@@ -63,8 +63,8 @@ struct SamplerCoverageTests {
 
   /// D_n critical value at level α = 1e-4 for n = 50,000: the exact finite-n distribution,
   /// scipy.stats.kstwo.isf(1e-4, 50000) = 0.009948206640953193 (the limiting value
-  /// kstwobign.isf(1e-4)/√n = 0.0099516 differs by 0.03 %). With 26 KS checks in this file
-  /// the family-wise level is ≤ 26·1e-4 = 0.26 % (Bonferroni).
+  /// kstwobign.isf(1e-4)/√n = 0.0099516 differs by 0.03 %). With 31 KS checks in this file
+  /// the family-wise level is ≤ 31·1e-4 = 0.31 % (Bonferroni).
   static let ksCritical = 0.009948206640953193
 
   /// The scalar cases: each a path of `Distribution.sample(using:)` not yet under a KS test
@@ -141,6 +141,34 @@ struct SamplerCoverageTests {
   func test_sample_kolmogorovSmirnov(_ testCase: CDFCase) {
     var generator = testGenerator("coverage ks \(testCase.distribution)")
     let draws = (0..<Self.ksCount).map { _ in testCase.distribution.sample(using: &generator) }
+    let d = kolmogorovSmirnovStatistic(draws, cdf: testCase.cdf)
+    #expect(d <= Self.ksCritical, "D = \(d), critical \(Self.ksCritical)")
+  }
+
+  /// The Gaussian copula's path (MBCEngine's RunTables): a correlated parameter is drawn as
+  /// F⁻¹(Φ(z)) with z a standard normal score (here uncorrelated, z = Φ⁻¹(U)), i.e. by the
+  /// family's `quantile`, not by `sample`. The copula tests in MBCEngineTests check only the
+  /// marginal means; these 5 KS checks test the whole marginal against CDFs written out here.
+  static let copulaCases: [CDFCase] = [
+    CDFCase(distribution: .gamma(shape: 3, scale: 1.5)) { erlangCDF($0, shape: 3, scale: 1.5) },
+    CDFCase(distribution: .gamma(shape: 0.5, scale: 2)) { $0 <= 0 ? 0 : erf(($0 / 2).squareRoot()) },
+    CDFCase(distribution: .beta(alpha: 2, beta: 5)) { integerBetaCDF($0, a: 2, b: 5) },
+    CDFCase(distribution: .lognormal(meanlog: 0.5, sdlog: 0.75)) {
+      $0 <= 0 ? 0 : StandardNormal.cdf((log($0) - 0.5) / 0.75)
+    },
+    CDFCase(distribution: .pert(min: 2, mode: 2, max: 3, shape: 2)) {
+      let y = 1 - (min(max($0, 2), 3) - 2)
+      return 1 - y * y * y
+    },
+  ]
+
+  @Test("copula path F⁻¹(Φ(z)): Kolmogorov–Smirnov at α = 1e-4", arguments: copulaCases)
+  func test_quantileOfNormalScore_kolmogorovSmirnov(_ testCase: CDFCase) {
+    var generator = testGenerator("coverage copula ks \(testCase.distribution)")
+    let draws = (0..<Self.ksCount).map { _ in
+      let z = StandardNormal.quantile(generator.nextOpenDouble())
+      return testCase.distribution.quantile(StandardNormal.cdf(z))
+    }
     let d = kolmogorovSmirnovStatistic(draws, cdf: testCase.cdf)
     #expect(d <= Self.ksCritical, "D = \(d), critical \(Self.ksCritical)")
   }
