@@ -4,10 +4,14 @@
 # mbc-rng-dump target, piped into dieharder (Debian's `dieharder`, installed with apt-get when
 # missing; TestU01 and PractRand are not packaged in Debian 12 nor on PyPI).
 #
-#   scripts/rng-battery.sh [quick|full]
+#   scripts/rng-battery.sh [quick|full|smallcrush]
 #
-# quick (default): the tests listed in QUICK_TESTS below on each of four streams;
-# full: `dieharder -a` (every test at default sizes) on each stream, about an hour per stream.
+# quick (default): the dieharder tests listed in QUICK_TESTS below on each of four streams;
+# full: `dieharder -a` (every test at default sizes) on each stream, about 30 min per stream;
+# smallcrush: TestU01's SmallCrush on each stream, on the upper 32 bits, the lower 32 bits and
+# both halves of each word in turn (about 20 s each). TestU01 is in neither Debian 12 nor PyPI:
+# build TestU01 1.2.3 from its source (./configure --prefix=DIR --disable-shared && make
+# install) and set TESTU01_DIR=DIR; the driver is scripts/testu01-stdin.c.
 # Each stream is tested with -Y 1 (a WEAK p-value is re-tested with more samples until it
 # resolves to PASSED or FAILED). Exit status 1 when any test ends FAILED.
 #
@@ -37,7 +41,36 @@ OUT="${OUT:-results/rng-battery}"
 QUICK_TESTS="${QUICK_TESTS:-0 1 2 3 4 8 9 10 11 12 13 15 16 17 100 101 102 200 203 205 206 208 209}"
 STREAMS="${STREAMS:-stream $SEED;keys $SEED 1;interleave $SEED 1000;runs $SEED 1}"
 
-case "$MODE" in quick | full) ;; *) echo "usage: $0 [quick|full]" >&2; exit 64 ;; esac
+case "$MODE" in quick | full | smallcrush) ;; *) echo "usage: $0 [quick|full|smallcrush]" >&2; exit 64 ;; esac
+
+if [ "$MODE" = smallcrush ]; then
+  if [ -z "${TESTU01_DIR:-}" ] || [ ! -f "$TESTU01_DIR/include/bbattery.h" ]; then
+    echo "mbc: set TESTU01_DIR to a TestU01 1.2.3 installation (include/, lib/); see $0" >&2
+    exit 2
+  fi
+  "$SWIFT" build --scratch-path "$SCRATCH" --product mbc-rng-dump >/dev/null
+  mkdir -p "$OUT"
+  driver="$SCRATCH/testu01-stdin"
+  cc -O2 -I"$TESTU01_DIR/include" scripts/testu01-stdin.c -L"$TESTU01_DIR/lib" \
+    -ltestu01 -lprobdist -lmylib -lm -o "$driver"
+  failed=0
+  IFS=';' read -r -a streams <<<"$STREAMS"
+  for stream in "${streams[@]}"; do
+    for bits in both high low; do
+      log="$OUT/smallcrush-$(echo "$stream" | tr ' ' '-')-$bits.txt"
+      # shellcheck disable=SC2086
+      "$SCRATCH/debug/mbc-rng-dump" $stream | "$driver" small "$bits" >"$log" 2>&1 || true
+      if grep -q 'All tests were passed' "$log"; then
+        echo "SmallCrush, mbc-rng-dump $stream, $bits: all 15 statistics passed"
+      else
+        echo "SmallCrush, mbc-rng-dump $stream, $bits: FAILED or incomplete ($log)"
+        sed -n '/Summary results/,$p' "$log" | sed 's/^/   /'
+        failed=1
+      fi
+    done
+  done
+  exit $failed
+fi
 
 if ! command -v dieharder >/dev/null 2>&1; then
   SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
