@@ -35,10 +35,10 @@ SEED="${SEED:-20260101}"
 OUT="${OUT:-results/rng-battery}"
 # dieharder tests rated "Good" whose default sizes run in seconds at ~40 M words/s:
 # diehard birthdays, OPERM5, 32×32 and 6×8 rank, bitstream, count-the-1s (stream and byte),
-# parking lot, 2d/3d minimum distance, squeeze, runs, craps, Marsaglia–Tsang GCD; STS monobit,
+# parking lot, 2d/3d minimum distance, squeeze, runs, craps; STS monobit,
 # runs, serial; RGB bit distribution, lagged sums; byte distribution; DAB DCT, fill tree 2,
 # monobit 2.
-QUICK_TESTS="${QUICK_TESTS:-0 1 2 3 4 8 9 10 11 12 13 15 16 17 100 101 102 200 203 205 206 208 209}"
+QUICK_TESTS="${QUICK_TESTS:-0 1 2 3 4 8 9 10 11 12 13 15 16 100 101 102 200 203 205 206 208 209}"
 STREAMS="${STREAMS:-stream $SEED;keys $SEED 1;interleave $SEED 1000;runs $SEED 1}"
 
 case "$MODE" in quick | full | smallcrush) ;; *) echo "usage: $0 [quick|full|smallcrush]" >&2; exit 64 ;; esac
@@ -106,7 +106,10 @@ for stream in "${streams[@]}"; do
   fails=$(grep -c FAILED <<<"$results" || true)
   min=$(awk -F'|' '/PASSED|WEAK|FAILED/ {gsub(/ /, "", $5); print $5}' <<<"$results" | sort -g | head -1)
   max=$(awk -F'|' '/PASSED|WEAK|FAILED/ {gsub(/ /, "", $5); print $5}' <<<"$results" | sort -g | tail -1)
-  echo "   $passed passed, $weak weak, $fails failed; p-values from $min to $max; $((SECONDS - start)) s"
+  # With -Y 1 a WEAK result is followed by re-runs with more p-samples until it resolves, so the
+  # counts include those re-runs; a test that resolves to FAILED ends on a FAILED line.
+  echo "   $passed passed, $weak weak (then re-tested), $fails failed (results including re-tests);" \
+    "p-values from $min to $max; $((SECONDS - start)) s"
   grep -E 'WEAK|FAILED' <<<"$results" | sed 's/^/   /' || true
   [ "$fails" = 0 ] || failed=1
 done
