@@ -18,7 +18,7 @@ FUZZ_FLAGS := --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
   -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp,indirect-calls
 
 .PHONY: all deps venv chromium build demo test test-release bench bench-check bench-thresholds bench-numpy clean help
-.PHONY: fuzz fuzz-build fuzz-corpus sanitize sanitize-thread sanitize-address
+.PHONY: fuzz fuzz-build fuzz-corpus sanitize sanitize-thread sanitize-address battery battery-full battery-smallcrush
 
 help:
 	@echo "make demo   install OpenBLAS if missing, build (release), run Scenarios/bemoeizorg.yaml (simulate and stress)"
@@ -31,6 +31,8 @@ help:
 	@echo "make fuzz   libFuzzer + ASan on the YAML -> scenario path and the expression compiler"
 	@echo "            (FUZZ_SECONDS=$(FUZZ_SECONDS) per target; docs/testing.md)"
 	@echo "make sanitize          the test suite under ThreadSanitizer, then AddressSanitizer"
+	@echo "make battery           dieharder on the keyed xoshiro256++ streams (quick set; battery-full: dieharder -a;"
+	@echo "                       battery-smallcrush: TestU01 SmallCrush, with TESTU01_DIR set)"
 
 # --- set-up ---------------------------------------------------------------------------------
 
@@ -129,6 +131,19 @@ fuzz-build: deps
 # (.build-fuzz/artifacts/) on a crash, timeout (> 5 s) or out-of-memory (> 2 GB).
 fuzz: fuzz-build fuzz-corpus
 	@time FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/fuzz.sh
+
+# dieharder (installed with apt when missing) on raw outputs of the keyed streams, written by the
+# mbc-rng-dump target: one stream, first outputs of consecutive keys, 1000 interleaved client streams,
+# consecutive runs (scripts/rng-battery.sh; docs/testing.md, "Random number generator battery").
+battery:
+	@time SWIFT=$(SWIFT) scripts/rng-battery.sh quick
+
+battery-full:
+	@time SWIFT=$(SWIFT) scripts/rng-battery.sh full
+
+# TestU01's SmallCrush on the same streams; needs TESTU01_DIR (TestU01 is not packaged in Debian).
+battery-smallcrush:
+	@time SWIFT=$(SWIFT) scripts/rng-battery.sh smallcrush
 
 # The whole test suite under TSan and under ASan (each in its own scratch path). LeakSanitizer is off: it
 # reports XCTest's own allocations and fails the run although every test passes.

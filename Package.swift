@@ -72,6 +72,11 @@ let package = Package(
     /// `swift build` type-checks them; `make fuzz` builds them with libFuzzer and ASan into `.build-fuzz`.
     .executableTarget(name: "FuzzScenario", dependencies: ["MBCScenario", "MBCEngine"], path: "Fuzz/Scenario"),
     .executableTarget(name: "FuzzExpression", dependencies: ["MBCScenario"], path: "Fuzz/Expression"),
+
+    // MARK: - Random number generator battery (`make battery`; docs/testing.md)
+
+    /// Writes raw outputs of the keyed xoshiro256++ streams to standard output for dieharder.
+    .executableTarget(name: "mbc-rng-dump", dependencies: ["MBCRandom"]),
   ],
   swiftLanguageModes: [.v6]
 )
