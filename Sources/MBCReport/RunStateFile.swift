@@ -179,7 +179,8 @@ public enum RunStateFile {
       for (kept, rowsKept, columns) in [(session.details?.sample, identity.sampleRows, identity.detailColumns), (session.parameters, identity.parameterRows, identity.parameterColumns)] {
         guard let kept else { continue }
         for c in chunks {
-          for run in c * identity.chunkSize ..< min(c * identity.chunkSize + rows(chunk: c, identity: identity), rowsKept) {
+          let first = c * identity.chunkSize
+          for run in first ..< max(first, min(first + rows(chunk: c, identity: identity), rowsKept)) {
             try put(kept.row(run)!, columns)
           }
         }

@@ -173,12 +173,12 @@ public final class SavedRuns: ChunkReplay, @unchecked Sendable {
     precondition(rows == RunStateFile.rows(chunk: chunk, identity: id) && firstRun == chunk * id.chunkSize, "replayed chunk has another extent")
     Self.copy(part.data, part.metricsOffset + at.position * id.metricColumns * 8, rows * id.metricColumns, to: metrics)
     if let sample {
-      for (i, run) in (firstRun ..< min(firstRun + rows, id.sampleRows)).enumerated() {
+      for (i, run) in (firstRun ..< max(firstRun, min(firstRun + rows, id.sampleRows))).enumerated() {
         Self.copy(part.data, part.sampleOffset + (at.sampleRow + i) * id.detailColumns * 8, id.detailColumns, to: sample.row(run)!)
       }
     }
     if let parameters {
-      for (i, run) in (firstRun ..< min(firstRun + rows, id.parameterRows)).enumerated() {
+      for (i, run) in (firstRun ..< max(firstRun, min(firstRun + rows, id.parameterRows))).enumerated() {
         Self.copy(part.data, part.parameterOffset + (at.parameterRow + i) * id.parameterColumns * 8, id.parameterColumns, to: parameters.row(run)!)
       }
     }

@@ -220,6 +220,32 @@ struct ResumeShardTests {
     #expect(try Self.manifest(merged)["runs"] as? Int == 2900)
   }
 
+  @Test("beyond the 10,000 runs whose outputs over time and parameter draws are kept whole: shards and --resume still equal the unsplit run")
+  func test_beyondKeptRuns() throws {
+    let root = try temporaryDirectory("beyond")
+    defer { try? FileManager.default.removeItem(at: root) }
+    // 10,500 runs are 42 chunks; shard 3/3 (chunks 28 … 41) and the chunks after run 10,240
+    // have no rows kept whole, which the state file must handle.
+    let arguments = ["simulate", Self.scenario, "--runs", "10500", "--seed", "8", "-q"]
+    let whole = root.appendingPathComponent("whole")
+    try #require(try MBCBinary.run(arguments + ["--out", whole.path]).status == 0)
+    var shards: [String] = []
+    for i in 1...3 {
+      let dir = root.appendingPathComponent("shard-\(i)")
+      let r = try MBCBinary.run(arguments + ["--shard", "\(i)/3", "--out", dir.path])
+      try #require(r.status == 0, "shard \(i)/3: \(r.stderr)")
+      shards.append(dir.path)
+    }
+    let merged = root.appendingPathComponent("merged")
+    try #require(try MBCBinary.run(["merge"] + shards + ["--out", merged.path, "-q"]).status == 0)
+    try Self.expectSameCSVs(merged, whole, "merge of 3 shards of 10,500 runs")
+    let out = root.appendingPathComponent("resumed")
+    let stopped = try MBCBinary.run(arguments + ["--threads", "1", "--out", out.path], environment: ["MBC_INTERRUPT_AFTER_RUNS": "10240"])
+    try #require(stopped.status == 130, "\(stopped.stderr)")
+    try #require(try MBCBinary.run(arguments + ["--out", out.path, "--resume"]).status == 0)
+    try Self.expectSameCSVs(out, whole, "resumed after run 10,240")
+  }
+
   @Test("mbc merge refuses a missing shard, a shard given twice, shards of another run and a changed scenario; --shard checks its value")
   func test_mergeErrors() throws {
     let root = try temporaryDirectory("merge-errors")
