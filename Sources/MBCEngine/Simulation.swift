@@ -159,8 +159,8 @@ public final class SimulationProgress: Sendable {
 }
 
 /// How many probabilities were clamped into [0, 1] (`invalid_probabilities: clamp`): runs
-/// affected, values clamped and the first run affected, kept per unit of work (a chunk of runs
-/// of ``Simulation``, a run of ``StressSimulation``) and added when the unit completes. Sums and
+/// affected, values clamped and the first run affected, kept per chunk of runs and added when
+/// the chunk completes. Sums and
 /// a minimum over units, so the same for any thread count; a unit stopped by Ctrl-C does not
 /// count, and saved units can be restored (`--resume`, `mbc merge`). Safe from any thread.
 public final class ProbabilityClamps: Sendable {
@@ -187,17 +187,10 @@ public final class ProbabilityClamps: Sendable {
   private let units = Mutex<[Int: Count]>([:])
   public init() {}
 
-  /// Adds the clamps of a completed unit (replaces what the unit had).
+  /// Adds the clamps of a completed chunk (replaces what the chunk had).
   public func add(unit: Int, _ count: Count) {
     guard count.runs > 0 else { return }
     units.withLock { $0[unit] = count }
-  }
-
-  /// Adds one run of its own unit (``StressSimulation``).
-  func add(run: Int, values: Int) {
-    var c = Count()
-    c.add(run: run, values: values)
-    add(unit: run, c)
   }
 
   /// The clamps of unit `unit`, if any.

@@ -18,12 +18,17 @@ public struct StressSimulation: Sendable {
     self.chunkSize = max(1, chunkSize)
   }
 
-  /// Simulates runs `0 ..< runs` into `output` (runs × layout.count, row-major).
+  /// Simulates runs `firstRun ..< firstRun + runs` into `output` (runs × layout.count, row-major).
+  /// `replay`, `ledger` and `clamps` work as for ``Simulation/run(runs:firstRun:into:details:parameters:progress:cancellation:replay:ledger:clamps:)``
+  /// (clamps are counted per chunk).
   /// - Throws: the error of the lowest failing run, or `.cancelled`.
-  public func run(runs: Int, into output: UnsafeMutableBufferPointer<Double>, progress: SimulationProgress? = nil,
-                  cancellation: CancellationFlag? = nil, clamps: ProbabilityClamps? = nil) throws(SimulationError) {
+  public func run(runs: Int, firstRun: Int = 0, into output: UnsafeMutableBufferPointer<Double>, progress: SimulationProgress? = nil,
+                  cancellation: CancellationFlag? = nil, clamps: ProbabilityClamps? = nil,
+                  replay: (any ChunkReplay)? = nil, ledger: ChunkLedger? = nil) throws(SimulationError) {
     let width = stress.layout.count
     precondition(output.count >= runs * width, "output buffer too small")
+    precondition(firstRun % chunkSize == 0, "firstRun must be a multiple of the chunk size")
+    let firstChunk = firstRun / chunkSize
     let chunks = (runs + chunkSize - 1) / chunkSize
     let state = SharedState(chunks: chunks)
     let out = UnsafeSendable(output)
@@ -37,19 +42,30 @@ public struct StressSimulation: Sendable {
         if chunk >= chunks || chunk >= state.stopChunk.load(ordering: .relaxed) { break }
         let lower = chunk * chunkSize
         let upper = min(runs, lower + chunkSize)
+        if let replay, replay.replay(
+          chunk: firstChunk + chunk, firstRun: firstRun + lower, rows: upper - lower, metrics: out.value.baseAddress! + lower * width,
+          sample: nil, parameters: nil, clamps: clamps)
+        {
+          ledger?.markDone(firstChunk + chunk)
+          progress?.add(upper - lower)
+          continue
+        }
+        var chunkClamps = ProbabilityClamps.Count()
         for r in lower..<upper {
           if cancellation?.isSet == true {
             state.record(.cancelled, chunk: -1)
             return
           }
           do throws(SimulationError) {
-            try engine.simulate(run: r, into: out.value.baseAddress! + r * width)
-            if let clamps, engine.clampedInRun > 0 { clamps.add(run: r, values: engine.clampedInRun) }
+            try engine.simulate(run: firstRun + r, into: out.value.baseAddress! + r * width)
+            if engine.clampedInRun > 0 { chunkClamps.add(run: firstRun + r, values: engine.clampedInRun) }
           } catch {
             state.record(error, chunk: chunk)
             return
           }
         }
+        if chunkClamps.runs > 0 { clamps?.add(unit: firstChunk + chunk, chunkClamps) }
+        ledger?.markDone(firstChunk + chunk)
         progress?.add(upper - lower)
       }
     }

@@ -56,6 +56,8 @@ public struct RunInfo: Sendable {
   public var clientCyclesPerRun: Int
   /// Probabilities clamped and results that are not finite numbers (manifest.json).
   public var faults = RunFaults()
+  /// Set for the results of an interrupted run (`mbc stress`; `mbc simulate`'s report reads the manifest).
+  public var partial: Manifest.Partial?
 
   public init(mbcVersion: String, commandLine: [String], scenarioPath: String, scenarioSHA256: String, seed: UInt64, runs: Int, threads: Int, engine: String, blasConfiguration: String, startedAt: String, timings: [(phase: String, seconds: Double)] = [], clientCyclesPerRun: Int) {
     self.mbcVersion = mbcVersion

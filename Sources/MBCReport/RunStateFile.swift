@@ -42,16 +42,15 @@ public enum RunStateFile {
     public var parameterRows: Int
     public var parameterColumns: Int
 
-    public init(mbcVersion: String, scenarioSHA256: String, session: SimulationSession, subgroup: String?) {
-      let sim = session.simulation
+    public init(mbcVersion: String, scenarioSHA256: String, session: some ResumableRuns, subgroup: String?) {
       self.mbcVersion = mbcVersion
       self.scenarioSHA256 = scenarioSHA256
       self.subgroup = subgroup
-      engine = sim.engine.rawValue
-      seed = String(sim.seed)
+      engine = session.engineName
+      seed = String(session.seed)
       runs = session.maxRuns
-      chunkSize = sim.chunkSize
-      metricColumns = sim.model.layout.count
+      chunkSize = session.chunkSize
+      metricColumns = session.metricColumns
       detailColumns = session.details?.layout.count ?? 0
       streamedColumns = session.details?.layout.streamedCount ?? 0
       sampleRows = session.details?.sample.rows ?? 0
@@ -136,7 +135,7 @@ public enum RunStateFile {
   /// Writes the state of `session` (its completed chunks) as a staged file; commit it with
   /// ``AtomicFile/commit(_:removing:)``.
   public static func stage(
-    _ session: SimulationSession, identity: Identity, commandLine: [String], scenarioPath: String, shard: Shard?,
+    _ session: some ResumableRuns, identity: Identity, commandLine: [String], scenarioPath: String, shard: Shard?,
     keepRuns: Bool, willingnessToPay: Double?, to path: String
   ) throws(OutputError) -> AtomicFile.Staged {
     let chunks = session.ledger.completed

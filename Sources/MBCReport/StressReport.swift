@@ -22,6 +22,10 @@ public enum StressReport {
     body += "<h1>\(esc(s.name)): budget stress test \(b.startYear)–\(lastYear)</h1>\n"
     if !s.description.isEmpty { body += "<p class=\"lead\">\(esc(s.description))</p>\n" }
     body += "<p class=\"meta\">\(f.count(Double(d.run.runs))) simulated futures of \(b.years) years, month by month: referrals arrive, wait for one of the places of \(esc(s.arms[b.arm].label)), are served, and their costs follow the scenario's model. Amounts are nominal (\(s.currency), indexed, not discounted). Seed \(d.run.seed).</p>\n"
+    if let p = d.run.partial {
+      body += "<p class=\"partial\"><b>Partial results.</b> The run was interrupted: these are the results of runs 0 to \(f.count(Double(p.runsCompleted - 1))) "
+        + "of the \(f.count(Double(p.runsRequested))) asked for. Continue with <code>\(esc(p.resumeCommand))</code>.</p>\n"
+    }
 
     // Headline.
     body += "<h2>Will the budget hold, and who gains?</h2>\n<div class=\"key\">\n"
@@ -259,6 +263,7 @@ public enum StressReport {
     <html lang="\(locale == .dutch ? "nl" : "en")"><head><meta charset="utf-8"><title>\(esc(title))</title>
     <style>
     body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+    .partial{background:#fff3cd;border:1px solid #e0b000;padding:.5rem .8rem}
     h1{margin-bottom:.2rem} .lead{font-size:1.1rem;color:#444} .meta,.note{color:#666;font-size:.9rem}
     .key{font-size:1.05rem;background:#f3f7fb;border-left:4px solid #2a6fb0;padding:.2rem .9rem}
     table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%} th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}

@@ -20,6 +20,9 @@ struct MBC: ParsableCommand {
         mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4
         mbc simulate Scenarios/bemoeizorg.yaml --runs 1e4 --subgroup eviction_threat
         mbc simulate Scenarios/outreach-ref.yaml --runs 1e6 --seed 7 --out results/ref
+        mbc simulate Scenarios/outreach-ref.yaml --runs 1e6 --seed 7 --out results/ref --resume   # after Ctrl-C
+        mbc simulate Scenarios/bemoeizorg.yaml --runs 1e5 --shard 1/2 --out shards/1  # then 2/2, then:
+        mbc merge shards/1 shards/2 --out results/bemoeizorg-1e5
         mbc scenarios                    # list the bundled scenarios
         mbc scenarios copy bemoeizorg    # copy one to edit
 

@@ -5,14 +5,15 @@ import MBCReport
 import MBCScenario
 
 extension MBC {
-  /// `mbc merge DIR…`: the results of a run simulated in shards (`mbc simulate --shard i/n`).
+  /// `mbc merge DIR…`: the results of a run simulated in shards (`mbc simulate --shard i/n`
+  /// or `mbc stress --shard i/n`).
   struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Combine the shards of a run (mbc simulate --shard i/n) into the results of the whole run.",
+      abstract: "Combine the shards of a run (mbc simulate or mbc stress --shard i/n) into the results of the whole run.",
       discussion: """
         Reads runs.mbcstate from every shard's output directory, checks that they are the shards 1 … n of one run \
         (same scenario, seed, runs, engine and mbc version; no shard missing or given twice), and writes the same \
-        files mbc simulate writes. The CSV files equal those of one unsplit run with the same seed, byte for byte; \
+        files mbc simulate (or mbc stress) writes. The CSV files equal those of one unsplit run with the same seed, byte for byte; \
         only manifest.json differs (command line, threads, timings).
 
         The scenario named in the shards must be unchanged (its SHA-256 is saved); if it has moved, give it with \
@@ -93,6 +94,10 @@ extension MBC {
           : "error: '\(scenarioPath)' has changed since the shards ran (SHA-256 \(hash.prefix(12))…, the shards' \(identity.scenarioSHA256.prefix(12))…); give the scenario they ran with --scenario.")
         throw MBCExit.usageError
       }
+      if identity.engine == StressSession.engineName {
+        try mergeStress(saved, scenarioPath: scenarioPath, hash: hash, started: started, paths: paths)
+        return
+      }
       let model = try loadModel(scenarioPath, subgroup: identity.subgroup)
       var loaded = model.scenario
       if let wtp = header.willingnessToPay { loaded.analysis.willingnessToPay = wtp }
@@ -149,6 +154,54 @@ extension MBC {
         SimulationOutputs.printSummary(written.results, tables: written.tables, simulateSeconds: 0, clientCycles: 0, outDirectory: outDirectory, files: written.files)
       }
       written.results.run.faults.printWarnings(runs: identity.runs, quiet: quiet)
+    }
+
+    /// The shards of `mbc stress --shard i/n`: the files of `mbc stress`.
+    private func mergeStress(_ saved: SavedRuns, scenarioPath: String, hash: String, started: Date, paths: [String]) throws {
+      var clock = PhaseClock()
+      let identity = saved.header.identity
+      let loaded: Scenario
+      let stress: StressModel
+      do {
+        loaded = try ScenarioLoader.load(file: scenarioPath)
+        stress = try StressModel(loaded)
+      } catch {
+        printError("\(scenarioPath): error: \(error)")
+        throw MBCExit.usageError
+      }
+      guard let seed = UInt64(identity.seed) else {
+        printError("error: \(paths[0]): unknown seed '\(identity.seed)'.")
+        throw MBCExit.usageError
+      }
+      let session = StressSession(simulation: StressSimulation(stress: stress, seed: seed, threads: threads), maxRuns: identity.runs)
+      let differences = identity.differences(
+        from: RunStateFile.Identity(mbcVersion: MBC.version, scenarioSHA256: hash, session: session, subgroup: nil), labels: ("shards", "this mbc"))
+      guard differences.isEmpty else {
+        printError("error: the shards do not fit this mbc and scenario: \(differences.joined(separator: "; ")).")
+        throw MBCExit.usageError
+      }
+      let outDirectory = out ?? "results/\(loaded.name)-stress"
+      try OutputDirectory(outDirectory).checkReplace(force: force, resumable: false)
+      session.replay = saved
+      do {
+        try session.run(to: identity.runs)  // every chunk is replayed: nothing is simulated
+      } catch {
+        printError("mbc: \(error)")
+        throw MBCExit.runtimeError
+      }
+      clock.lap("load")
+      if !quiet {
+        printError("mbc \(MBC.version): merging \(paths.count) shard\(paths.count == 1 ? "" : "s") of the \(loaded.name) budget stress test: \(grouped(identity.runs)) runs, seed \(seed)")
+      }
+      Interrupts.install(cancellation: CancellationFlag())
+      let outputs = StressOutputs(
+        scenarioPath: scenarioPath, scenario: loaded, stress: stress, hash: hash, threads: threads, locale: try MBC.Report.parseLocale(locale),
+        outDirectory: outDirectory, started: started)
+      let written = try outputs.write(session: session, clock: &clock)
+      if !quiet {
+        StressOutputs.printSummary(written.results, summary: written.summary, seconds: 0, outDirectory: outDirectory, files: StressOutputs.files)
+      }
+      written.faults.printWarnings(runs: identity.runs, quiet: quiet)
     }
 
     /// Every shard 1 … n present once and complete; otherwise a usage error naming what is missing.

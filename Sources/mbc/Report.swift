@@ -143,10 +143,11 @@ extension MBC {
         }
         tables[file] = table
       }
-      let run = RunInfo(
+      var run = RunInfo(
         mbcVersion: manifest.mbcVersion, commandLine: manifest.commandLine, scenarioPath: manifest.scenario.path,
         scenarioSHA256: manifest.scenario.sha256, seed: UInt64(manifest.seed) ?? 0, runs: manifest.runs, threads: manifest.threads,
         engine: manifest.engine, blasConfiguration: manifest.blas, startedAt: manifest.startedAt, clientCyclesPerRun: 0)
+      run.partial = manifest.partial
       let html: String
       do {
         html = StressReport.render(try StressReportData(scenario: scenario, run: run, tables: tables), locale: locale)

@@ -173,22 +173,13 @@ extension MBC {
 
       // The runs of this command: all, or a shard's chunks.
       let chunkSize = simulation.chunkSize
-      let chunkCount = (maxRuns + chunkSize - 1) / chunkSize
-      var firstRun = 0, endRun = maxRuns
-      if let shard {
-        guard shard.count <= chunkCount else {
-          printError("error: --shard \(shard.description): \(grouped(maxRuns)) runs make \(chunkCount) chunk\(chunkCount == 1 ? "" : "s") of \(chunkSize) runs, the unit a shard is made of; use at most \(chunkCount) shards, or more --runs.")
-          throw MBCExit.usageError
-        }
-        let chunks = shard.record.chunks(of: chunkCount)
-        firstRun = chunks.lowerBound * chunkSize
-        endRun = min(chunks.upperBound * chunkSize, maxRuns)
-      }
+      let part = try shard.map { try ResumableCommand.shardRuns($0, maxRuns: maxRuns, chunkSize: chunkSize) } ?? 0..<maxRuns
+      let firstRun = part.lowerBound, endRun = part.upperBound
       let session = SimulationSession(simulation: simulation, maxRuns: maxRuns, details: true, parameterRuns: parameterRuns, firstRun: firstRun)
       let identity = RunStateFile.Identity(mbcVersion: MBC.version, scenarioSHA256: hash, session: session, subgroup: subgroup)
       var resumedRuns: Int?
       if resume {
-        let saved = try loadSavedRuns(directory, identity: identity)
+        let saved = try ResumableCommand(scenarioPath: scenario, outDirectory: outDirectory, shard: shard).loadSaved(directory, identity: identity)
         saved.restore(into: session.details!)
         session.replay = saved
         resumedRuns = saved.runs
@@ -256,57 +247,12 @@ extension MBC {
       written.results.run.faults.printWarnings(runs: session.runs, quiet: quiet)
     }
 
-    /// The saved runs of an interrupted run in `directory`, checked against this command.
-    private func loadSavedRuns(_ directory: OutputDirectory, identity: RunStateFile.Identity) throws -> SavedRuns {
-      guard let statePath = directory.statePath else {
-        if let m = directory.manifest, m.partial == nil, m.shard == nil {
-          printError("error: --resume: '\(directory.path)' holds complete results (\(grouped(m.runs)) runs, seed \(m.seed)); there is nothing to continue. Give --force to run again.")
-        } else {
-          printError("error: --resume: '\(directory.path)' has no \(RunStateFile.fileName), so there is no interrupted run to continue; leave out --resume to start one.")
-        }
-        throw MBCExit.usageError
-      }
-      let saved: SavedRuns
-      do {
-        saved = try SavedRuns.open(statePath)
-      } catch {
-        printError("error: --resume: \(error); give --force to start again.")
-        throw MBCExit.usageError
-      }
-      let differences = saved.header.identity.differences(from: identity, labels: ("saved", "now"))
-      let shardRecord = shard?.record
-      if !differences.isEmpty || saved.header.shard != shardRecord {
-        let all = differences + (saved.header.shard != shardRecord ? ["--shard \(saved.header.shard?.description ?? "none") (saved) against \(shardRecord?.description ?? "none") (now)"] : [])
-        printError("error: --resume: the interrupted run in '\(directory.path)' was made with other settings: \(all.joined(separator: "; ")).")
-        printError("  It was: \(saved.header.commandLine.joined(separator: " ")) — repeat that command with --resume, or give --force to start again.")
-        throw MBCExit.usageError
-      }
-      return saved
-    }
-
     /// After Ctrl-C or SIGTERM: saves the completed chunks (runs.mbcstate) and writes the
-    /// results of the longest run of completed runs 0 ..< k, marked partial; exits with 130.
+    /// results of the longest stretch of completed runs 0 ..< k, marked partial; exits with 130.
     private func stopAfterInterrupt(
       _ session: SimulationSession, outputs: SimulationOutputs, identity: RunStateFile.Identity, clock: inout PhaseClock
     ) throws -> Never {
-      let statePath = outputs.path(RunStateFile.fileName)
-      let saved = session.ledger.completed.reduce(0) { $0 + min(($1 + 1) * identity.chunkSize, identity.runs) - $1 * identity.chunkSize }
-      if saved == 0 {
-        printError("\nmbc: interrupted before any run finished; nothing was written.")
-        throw MBCExit.interrupted
-      }
-      do {
-        let staged = try RunStateFile.stage(session, identity: identity, commandLine: CommandLine.arguments, scenarioPath: scenario, shard: shard?.record,
-          keepRuns: keepRuns, willingnessToPay: wtp, to: statePath)
-        try AtomicFile.commit([staged])
-      } catch {
-        printError("\nmbc: interrupted; the finished runs could not be saved: \(error)")
-        throw MBCExit.interrupted
-      }
-      let command = resumeCommand()
-      let asked = shard == nil ? session.maxRuns : session.rowsHeld - session.firstRun
-      printError("\nmbc: interrupted: \(grouped(saved)) of \(grouped(asked)) runs finished and saved in \(statePath).")
-      printError("  Continue with: \(command)")
+      let saved = try resumable(outputs).saveAfterInterrupt(session, identity: identity)
       guard shard == nil else { throw MBCExit.interrupted }
       let kept = session.keepCompletedPrefix()
       guard kept > 0 else {
@@ -314,52 +260,31 @@ extension MBC {
         throw MBCExit.interrupted
       }
       printError("  Writing the results of runs 0 ..< \(grouped(kept)), marked partial (Ctrl-C again to skip) …")
-      let hasBreakEven = outputs.scenario.analysis.breakEven != nil
       let partial = Manifest.Partial(
         runsRequested: session.maxRuns, runsCompleted: kept, runsSaved: saved, stateFile: RunStateFile.fileName,
-        notWritten: hasBreakEven ? ["break_even.csv"] : [], resumeCommand: command)
+        notWritten: outputs.scenario.analysis.breakEven != nil ? ["break_even.csv"] : [], resumeCommand: resumable(outputs).resumeCommand())
       _ = try outputs.write(session: session, breakEven: nil, clock: &clock, partial: partial)
       printError("  Partial results of \(grouped(kept)) runs: \(outputs.outDirectory)/ (manifest.json: \"partial\")")
       throw MBCExit.interrupted
     }
 
-    /// The command line that continues this run: the same arguments with --resume (and
-    /// without --force).
-    private func resumeCommand() -> String {
-      let arguments = CommandLine.arguments.dropFirst().filter { $0 != "--force" && $0 != "--resume" }
-      return (["mbc"] + arguments + ["--resume"]).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    private func resumable(_ outputs: SimulationOutputs) -> ResumableCommand {
+      ResumableCommand(scenarioPath: scenario, outDirectory: outputs.outDirectory, shard: shard, keepRuns: keepRuns, willingnessToPay: wtp)
     }
 
     /// A shard's output: its runs in runs.mbcstate and a manifest that says which shard.
     private func writeShard(_ session: SimulationSession, shard: ShardOption, identity: RunStateFile.Identity, outputs: SimulationOutputs, clock: inout PhaseClock) throws {
-      var info = RunInfo(
+      let info = RunInfo(
         mbcVersion: MBC.version, commandLine: CommandLine.arguments, scenarioPath: scenario, scenarioSHA256: outputs.hash,
         seed: seed, runs: session.maxRuns, threads: threads, engine: session.simulation.engine.rawValue,
         blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)", startedAt: ISO8601DateFormatter().string(from: outputs.started),
         timings: clock.laps, clientCyclesPerRun: session.simulation.clientCyclesPerRun)
-      Interrupts.writing.withLock { $0 = true }
-      do {
-        let state = try RunStateFile.stage(session, identity: identity, commandLine: CommandLine.arguments, scenarioPath: scenario, shard: shard.record,
-          keepRuns: keepRuns, willingnessToPay: wtp, to: outputs.path(RunStateFile.fileName))
-        clock.lap("write")
-        info.timings = clock.laps
-        var manifest = Manifest(
-          run: info, scenario: outputs.scenario, outputs: [RunStateFile.fileName, "manifest.json"], clients: outputs.scenario.clients,
-          horizonCycles: outputs.scenario.horizon, randomNumbers: "xoshiro256++ streams keyed by (seed, run, client, purpose) via SplitMix64 hashing")
-        manifest.subgroup = outputs.scenario.onlySubgroup
-        manifest.shard = Manifest.ShardRecord(index: shard.index, count: shard.count, firstRun: session.firstRun, endRun: session.runs, stateFile: RunStateFile.fileName)
-        let staged = try AtomicFile.stage(manifest.json(), to: outputs.path("manifest.json"))
-        let obsolete = SimulationOutputs.allFiles.filter { $0 != "manifest.json" }.map(outputs.path)
-        try AtomicFile.commit([state, staged], removing: obsolete)
-      } catch {
-        printError("mbc: \(error)")
-        throw MBCExit.runtimeError
-      }
-      Interrupts.writing.withLock { $0 = false }
-      if !quiet {
-        print("Shard \(shard.description): runs \(grouped(session.firstRun)) ..< \(grouped(session.runs)) of \(grouped(session.maxRuns)) saved in \(outputs.path(RunStateFile.fileName)). Seed \(seed).")
-        print("When every shard is done: mbc merge DIR1 DIR2 … --out DIR")
-      }
+      var manifest = Manifest(
+        run: info, scenario: outputs.scenario, outputs: [RunStateFile.fileName, "manifest.json"], clients: outputs.scenario.clients,
+        horizonCycles: outputs.scenario.horizon, randomNumbers: "xoshiro256++ streams keyed by (seed, run, client, purpose) via SplitMix64 hashing")
+      manifest.subgroup = outputs.scenario.onlySubgroup
+      manifest.shard = Manifest.ShardRecord(index: shard.index, count: shard.count, firstRun: session.firstRun, endRun: session.runs, stateFile: RunStateFile.fileName)
+      try resumable(outputs).writeShard(session, identity: identity, manifest: manifest, others: SimulationOutputs.allFiles, quiet: quiet)
     }
 
     /// The column --precision watches: --precision-metric, or the total net saving of the

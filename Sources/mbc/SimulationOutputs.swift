@@ -131,7 +131,8 @@ struct SimulationOutputs {
       results.run.timings = clock.laps
       staged.append(try AtomicFile.stage(manifest().json(), to: path("manifest.json")))
       // Outputs of an earlier run that this one does not write would not match it.
-      let obsolete = ["break_even.csv", "runs.csv"].filter { !files.contains($0) }.map(path) + stale
+      // With --force over the results of mbc stress: theirs go too.
+      let obsolete = (["break_even.csv", "runs.csv"] + StressOutputs.files).filter { !files.contains($0) }.map(path) + stale
       try AtomicFile.commit(staged, removing: obsolete)
     } catch {
       AtomicFile.discard(staged)

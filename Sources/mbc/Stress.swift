@@ -13,7 +13,7 @@ extension MBC {
       discussion: """
         Clients are referred month by month (Poisson, with the scenario's uncertain rate, seasonality and trend), wait for one of the programme's places (FTE × caseload), may leave the waiting list, are served, and their costs follow the scenario's model (usual care while waiting or when never admitted, the intervention arm from admission). Every run draws the parameters once; every variant (referral surge, price rise, funding stop, slower ramp-up) uses the same draws and random numbers as the base case.
 
-        Writes to --out: summary.csv, stress-cashflow.csv, stress-budget.csv, stress-payback.csv, stress-queue.csv, stress-clients.csv, stress-differences.csv, manifest.json and report.html; docs/outputs.md explains every column. Results already in --out are replaced only with --force. The files are replaced together: Ctrl-C leaves the previous ones, never a mixture or a half-written file.
+        Writes to --out: summary.csv, stress-cashflow.csv, stress-budget.csv, stress-payback.csv, stress-queue.csv, stress-clients.csv, stress-differences.csv, manifest.json and report.html; docs/outputs.md explains every column. Results already in --out are replaced only with --force; the files are replaced together. Ctrl-C (or SIGTERM) saves the runs finished in runs.mbcstate and writes their results marked partial; --resume continues, with results equal to an uninterrupted run's. --shard i/n and `mbc merge` split a stress test over machines.
 
         Examples:
           mbc stress Scenarios/bemoeizorg.yaml
@@ -43,12 +43,23 @@ extension MBC {
     @Flag(help: "Replace the results already in --out.")
     var force = false
 
+    @Flag(help: "Continue the interrupted stress test saved in --out (runs.mbcstate): the results equal those of an uninterrupted run.")
+    var resume = false
+
+    @Option(
+      help: ArgumentHelp("Run only part i of n of the runs (e.g. 2/4) and save them in --out for `mbc merge`.", valueName: "i/n"),
+      transform: ShardOption.transform)
+    var shard: ShardOption?
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
     func validate() throws {
       guard (1...1024).contains(threads) else {
         throw ValidationError("--threads must be between 1 and 1024, not \(threads).")
+      }
+      if force && resume {
+        throw ValidationError("--force starts again and --resume continues: give one of them.")
       }
       guard ReportLocale(code: locale) != nil else {
         throw ValidationError("--locale must be one of \(ReportLocale.codes.joined(separator: ", ")), not '\(locale)'.")
@@ -84,30 +95,59 @@ extension MBC {
         throw MBCExit.usageError
       }
       let outDirectory = out ?? "results/\(loaded.name)-stress"
-      try OutputDirectory(outDirectory).checkReplace(force: force, resumable: false)
+      let directory = try OutputDirectory(outDirectory)
+      if !resume { try directory.checkReplace(force: force, resumable: true) }
+      let simulation = StressSimulation(stress: stress, seed: seed, threads: threads)
+      let part = try shard.map { try ResumableCommand.shardRuns($0, maxRuns: runCount, chunkSize: simulation.chunkSize) } ?? 0..<runCount
+      let session = StressSession(simulation: simulation, maxRuns: runCount, firstRun: part.lowerBound)
+      let bytes = (try? Data(contentsOf: URL(fileURLWithPath: scenario))) ?? Data()
+      let hash = SHA256.hex(of: bytes)
+      let identity = RunStateFile.Identity(mbcVersion: MBC.version, scenarioSHA256: hash, session: session, subgroup: nil)
+      let resumable = ResumableCommand(scenarioPath: scenario, outDirectory: outDirectory, shard: shard)
+      var resumedRuns: Int?
+      if resume {
+        let saved = try resumable.loadSaved(directory, identity: identity)
+        session.replay = saved
+        resumedRuns = saved.runs
+        if !quiet { printError("Resuming: \(grouped(saved.runs)) of \(grouped(part.count)) runs are saved in \(directory.statePath!); simulating the rest.") }
+      }
       let budget = stress.budget
       if !quiet {
-        printError("mbc \(MBC.version): \(loaded.name) budget stress test: \(grouped(runCount)) runs × \(budget.years) years (\(budget.startYear)–\(budget.startYear + budget.years - 1)) × \(layout.variants.count) variant\(layout.variants.count == 1 ? "" : "s") (\(layout.variants.joined(separator: ", "))), seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")")
+        let shardText = shard.map { ", shard \($0.description): runs \(grouped(part.lowerBound)) ..< \(grouped(part.upperBound))" } ?? ""
+        printError("mbc \(MBC.version): \(loaded.name) budget stress test: \(grouped(runCount)) runs × \(budget.years) years (\(budget.startYear)–\(budget.startYear + budget.years - 1)) × \(layout.variants.count) variant\(layout.variants.count == 1 ? "" : "s") (\(layout.variants.joined(separator: ", "))), seed \(seed), \(threads) thread\(threads == 1 ? "" : "s")\(shardText)")
       }
       clock.lap("load")
 
       // Simulate.
       let cancellation = CancellationFlag()
       Interrupts.install(cancellation: cancellation)
-      var storage = [Double](repeating: 0, count: runCount * layout.count)
-      let simulation = StressSimulation(stress: stress, seed: seed, threads: threads)
-      let clamps = ProbabilityClamps()
+      Interrupts.selfInterrupt(afterRuns: ProcessInfo.processInfo.environment["MBC_INTERRUPT_AFTER_RUNS"], ledger: session.ledger, chunkSize: simulation.chunkSize)
+      let outputs = StressOutputs(
+        scenarioPath: scenario, scenario: loaded, stress: stress, hash: hash, threads: threads, locale: ReportLocale(code: locale)!,
+        outDirectory: outDirectory, started: started)
+      // After Ctrl-C or SIGTERM: save the finished chunks, write the results of runs 0 ..< k
+      // (the longest stretch with no gap) marked partial, exit 130.
+      func stopAfterInterrupt() throws -> Never {
+        let saved = try resumable.saveAfterInterrupt(session, identity: identity)
+        guard shard == nil else { throw MBCExit.interrupted }
+        let kept = session.keepCompletedPrefix()
+        guard kept > 0 else { throw MBCExit.interrupted }
+        printError("  Writing the results of runs 0 ..< \(grouped(kept)), marked partial (Ctrl-C again to skip) …")
+        let partial = Manifest.Partial(
+          runsRequested: runCount, runsCompleted: kept, runsSaved: saved, stateFile: RunStateFile.fileName, notWritten: [],
+          resumeCommand: resumable.resumeCommand())
+        _ = try outputs.write(session: session, clock: &clock, partial: partial)
+        printError("  Partial results of \(grouped(kept)) runs: \(outDirectory)/ (manifest.json: \"partial\")")
+        throw MBCExit.interrupted
+      }
       do {
         let progress = SimulationProgress()
-        let reporter = ProgressLine(total: runCount, progress: progress, enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let reporter = ProgressLine(total: part.count, progress: progress, enabled: !quiet && isatty(STDERR_FILENO) == 1)
         reporter.start()
         defer { reporter.finish() }
-        try storage.withUnsafeMutableBufferPointer { buffer throws(SimulationError) in
-          try simulation.run(runs: runCount, into: buffer, progress: progress, cancellation: cancellation, clamps: clamps)
-        }
+        try session.run(to: part.upperBound, progress: progress, cancellation: cancellation)
       } catch .cancelled {
-        printError("mbc: interrupted; no results were written.")
-        throw MBCExit.interrupted
+        try stopAfterInterrupt()
       } catch {
         printError("\(scenario): run-time error: \(error)")
         printRunParameters(error, simulation: Simulation(model: stress.model, seed: seed, threads: 1))
@@ -116,85 +156,25 @@ extension MBC {
       }
       let simulateSeconds = clock.lap("simulate")
 
-      // Tables.
-      let bytes = (try? Data(contentsOf: URL(fileURLWithPath: scenario))) ?? Data()
-      let info = RunInfo(
-        mbcVersion: MBC.version, commandLine: CommandLine.arguments, scenarioPath: scenario, scenarioSHA256: SHA256.hex(of: bytes),
-        seed: seed, runs: runCount, threads: threads, engine: "budget (cohort-engine streams, stochastic queue)",
-        blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)", startedAt: ISO8601DateFormatter().string(from: started),
-        timings: clock.laps, clientCyclesPerRun: 0)
-      var results = StressResults(stress: stress, matrix: RunMatrix(rows: runCount, columns: layout.count, storage: storage), run: info)
-      storage = []
-      var faults = RunFaults(clamps: clamps.total(), matrix: RunMatrix(rows: 0, columns: 0), names: [])
-      faults.nonFinite = RunFaults.scan(stress: results)
-      results.run.faults = faults
-      try faults.stopIfNotFinite(runs: runCount, simulation: Simulation(model: stress.model, seed: seed, threads: 1), seed: seed)
-      let summary = StressTables.summary(results)
-      let named: [(String, CSVTable)] = [
-        ("summary.csv", summary), ("stress-cashflow.csv", StressTables.cashflow(results)), ("stress-budget.csv", StressTables.budget(results)),
-        ("stress-payback.csv", StressTables.payback(results)), ("stress-queue.csv", StressTables.queue(results)),
-        ("stress-clients.csv", StressTables.clients(results)), ("stress-differences.csv", StressTables.differences(results)),
-      ]
-      let html: String
-      do {
-        let data = try StressReportData(scenario: loaded, run: info, tables: Dictionary(named.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a }))
-        html = StressReport.render(data, locale: ReportLocale(code: locale)!)
-      } catch {
-        printError("mbc: \(error)")
-        throw MBCExit.runtimeError
+      if let shard {
+        let info = RunInfo(
+          mbcVersion: MBC.version, commandLine: CommandLine.arguments, scenarioPath: scenario, scenarioSHA256: hash, seed: seed, runs: runCount,
+          threads: threads, engine: StressSession.engineName, blasConfiguration: "\(BLAS.configuration); kernel \(BLAS.coreName)",
+          startedAt: ISO8601DateFormatter().string(from: started), timings: clock.laps, clientCyclesPerRun: 0)
+        var manifest = Manifest(
+          run: info, scenario: loaded, outputs: [RunStateFile.fileName, "manifest.json"], clients: 0, horizonCycles: budget.months,
+          randomNumbers: "xoshiro256++ streams keyed by (seed, run, month, purpose) via SplitMix64 hashing")
+        manifest.variants = layout.variants
+        manifest.shard = Manifest.ShardRecord(index: shard.index, count: shard.count, firstRun: part.lowerBound, endRun: part.upperBound, stateFile: RunStateFile.fileName)
+        try resumable.writeShard(session, identity: identity, manifest: manifest, others: StressOutputs.files, quiet: quiet)
+        return
       }
-      clock.lap("aggregate")
-      if cancellation.isSet {
-        printError("mbc: interrupted; no results were written.")
-        throw MBCExit.interrupted
+      if cancellation.isSet { try stopAfterInterrupt() }
+      let written = try outputs.write(session: session, clock: &clock, resumedRuns: resumedRuns)
+      if !quiet {
+        StressOutputs.printSummary(written.results, summary: written.summary, seconds: simulateSeconds, outDirectory: outDirectory, files: StressOutputs.files)
       }
-
-      // Write.
-      let files = named.map(\.0) + ["report.html", "manifest.json"]
-      // Staged, then put in place together: an interrupt leaves the previous files.
-      Interrupts.writing.withLock { $0 = true }
-      var staged: [AtomicFile.Staged] = []
-      do {
-        func path(_ f: String) -> String { (outDirectory as NSString).appendingPathComponent(f) }
-        for (file, table) in named { staged.append(try AtomicFile.stage(table.text, to: path(file))) }
-        staged.append(try AtomicFile.stage(html, to: path("report.html")))
-        clock.lap("write")
-        results.run.timings = clock.laps
-        staged.append(try AtomicFile.stage(Manifest(stress: results, outputs: files).json(), to: path("manifest.json")))
-        // With --force over the results of mbc simulate: theirs go, so the directory is one run's.
-        let other = (SimulationOutputs.allFiles + [RunStateFile.fileName]).filter { !files.contains($0) }.map(path)
-        try AtomicFile.commit(staged, removing: other)
-      } catch {
-        AtomicFile.discard(staged)
-        printError("mbc: \(error)")
-        throw MBCExit.runtimeError
-      }
-      Interrupts.writing.withLock { $0 = false }
-      if !quiet { printSummary(results, summary: summary, seconds: simulateSeconds, outDirectory: outDirectory, files: files) }
-      faults.printWarnings(runs: runCount, quiet: quiet)
-    }
-
-    private func printSummary(_ r: StressResults, summary: CSVTable, seconds: Double, outDirectory: String, files: [String]) {
-      let b = r.budget
-      print("Simulated \(grouped(r.run.runs)) runs × \(r.layout.variants.count) variants in \(String(format: "%.2f", seconds)) s; total \(String(format: "%.2f", r.run.totalSeconds)) s. Seed \(r.run.seed).")
-      for (v, name) in r.layout.variants.enumerated() {
-        print("")
-        print("\(r.variantLabels[v]) (\(name)): net saving \(b.startYear)–\(b.startYear + b.years - 1), \(r.scenario.currency) nominal (positive = saves)")
-        var rows: [[String]] = []
-        for payer in r.payerNames {
-          guard let x = summary.records(where: ["metric": "net_saving", "variant": name, "payer_or_line": payer]).first else { continue }
-          rows.append([payer, grouped(Double(x["mean"] ?? "") ?? .nan), "\(grouped(Double(x["p2_5"] ?? "") ?? .nan)) to \(grouped(Double(x["p97_5"] ?? "") ?? .nan))",
-                       String(format: "%.0f%%", (Double(x["p_positive"] ?? "") ?? .nan) * 100)])
-        }
-        printTable(["payer", "mean", "95% interval", "P(saves)"], rows)
-        for (l, line) in b.lines.enumerated() where !line.caps.isEmpty {
-          let risks = (0..<b.years).map { StressTables.lineYear(r, variant: v, line: l, year: $0).pOverspend }
-          print("P(overspend) \(line.name): " + risks.enumerated().map { "\(b.startYear + $0.offset) \(String(format: "%.0f%%", $0.element * 100))" }.joined(separator: ", "))
-        }
-      }
-      print("")
-      print("Results: \(outDirectory)/ (\(files.joined(separator: ", ")))")
-      print("Report:  \(outDirectory)/report.html")
+      written.faults.printWarnings(runs: runCount, quiet: quiet)
     }
   }
 }

@@ -16,10 +16,10 @@ struct ResumeShardTests {
   }
 
   /// Every CSV of `a` equals `b`'s, and they have the same files.
-  static func expectSameCSVs(_ a: URL, _ b: URL, _ what: String) throws {
+  static func expectSameCSVs(_ a: URL, _ b: URL, _ what: String, atLeast: Int = 10) throws {
     let x = try csvFiles(a), y = try csvFiles(b)
     #expect(Set(x.keys) == Set(y.keys), "\(what): different files \(x.keys.sorted()) against \(y.keys.sorted())")
-    #expect(x.count >= 10, "\(what): only \(x.count) CSV files")
+    #expect(x.count >= atLeast, "\(what): only \(x.count) CSV files")
     for (name, data) in x where y[name] != data { Issue.record("\(what): \(name) differs") }
   }
 
@@ -87,7 +87,11 @@ struct ResumeShardTests {
     #expect(kept > 0 && kept < 3000 && kept % 256 == 0 && kept <= saved, "runs_completed \(kept), runs_saved \(saved)")
     #expect(saved >= 768 && (threads == "2" || kept >= 768), "runs_completed \(kept), runs_saved \(saved)")
     #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("runs.mbcstate").path))
-    #expect(try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8).contains("Partial results."))
+    let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(report.contains("Partial results."))
+    let redrawn = root.appendingPathComponent("redrawn.html")
+    try #require(try MBCBinary.run(["report", out.path, "--out", redrawn.path]).status == 0)
+    #expect(try String(contentsOf: redrawn, encoding: .utf8) == report, "mbc report does not redraw the partial report")
     try Self.expectNoTemporaryFiles(out)
 
     // The partial results equal those of --runs <runs_completed>.
@@ -173,6 +177,44 @@ struct ResumeShardTests {
     let merged = root.appendingPathComponent("merged")
     try #require(try MBCBinary.run(["merge"] + shards + ["--out", merged.path, "-q"]).status == 0)
     #expect(try clamped(merged) == expected)
+  }
+
+  @Test("mbc stress: Ctrl-C writes partial results (mbc report redraws them byte for byte); --resume and --shard plus mbc merge equal the unsplit run")
+  func test_stress() throws {
+    let root = try temporaryDirectory("stress-resume")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let arguments = ["stress", "Scenarios/outreach-ref-budget.yaml", "--runs", "200", "--seed", "3", "-q"]
+    let whole = root.appendingPathComponent("whole")
+    try #require(try MBCBinary.run(arguments + ["--out", whole.path]).status == 0)
+
+    let out = root.appendingPathComponent("resumed")
+    let stopped = try MBCBinary.run(arguments + ["--threads", "1", "--out", out.path], environment: ["MBC_INTERRUPT_AFTER_RUNS": "64"])
+    try #require(stopped.status == 130, "\(stopped.stderr)")
+    let partial = try #require(try Self.manifest(out)["partial"] as? [String: Any])
+    let kept = try #require(partial["runs_completed"] as? Int)
+    #expect(kept >= 64 && kept < 200 && kept % 16 == 0, "runs_completed \(kept)")
+    let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(report.contains("Partial results."))
+    let redrawn = root.appendingPathComponent("redrawn.html")
+    try #require(try MBCBinary.run(["report", out.path, "--out", redrawn.path]).status == 0)
+    #expect(try String(contentsOf: redrawn, encoding: .utf8) == report, "mbc report does not redraw the partial stress report")
+    let short = root.appendingPathComponent("short")
+    try #require(try MBCBinary.run(Array(arguments.prefix(2)) + ["--runs", String(kept), "--seed", "3", "-q", "--out", short.path]).status == 0)
+    try Self.expectSameCSVs(out, short, "partial stress results against --runs \(kept)", atLeast: 7)
+    try #require(try MBCBinary.run(arguments + ["--threads", "2", "--out", out.path, "--resume"]).status == 0)
+    try Self.expectSameCSVs(out, whole, "resumed stress test", atLeast: 7)
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("runs.mbcstate").path))
+
+    var shards: [String] = []
+    for i in 1...3 {
+      let dir = root.appendingPathComponent("shard-\(i)")
+      try #require(try MBCBinary.run(arguments + ["--shard", "\(i)/3", "--out", dir.path]).status == 0)
+      shards.append(dir.path)
+    }
+    let merged = root.appendingPathComponent("merged")
+    let m = try MBCBinary.run(["merge"] + shards.reversed() + ["--out", merged.path, "-q"])
+    try #require(m.status == 0, "\(m.stderr)")
+    try Self.expectSameCSVs(merged, whole, "merge of 3 stress shards", atLeast: 7)
   }
 
   @Test("a damaged state file is refused with its reason, not used")

@@ -316,8 +316,8 @@ struct SimulateEndToEndTests {
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/summary.csv").path))
   }
 
-  @Test("Ctrl-C stops a long simulation with exit 130: the finished runs are saved and their results written, marked partial; no temporary file is left")
-  func test_simulate_interrupt() throws {
+  @Test("Ctrl-C (SIGINT) or SIGTERM stops a long simulation with exit 130: the finished runs are saved and their results written, marked partial; no temporary file is left", arguments: [SIGINT, SIGTERM])
+  func test_simulate_interrupt(_ signal: Int32) throws {
     let dir = try temporaryDirectory("interrupt")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("out")
@@ -330,7 +330,7 @@ struct SimulateEndToEndTests {
     process.standardOutput = Pipe()
     try process.run()
     Thread.sleep(forTimeInterval: 1.5)
-    process.interrupt()  // SIGINT
+    kill(process.processIdentifier, signal)
     let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     #expect(process.terminationStatus == 130, "\(stderr)")
