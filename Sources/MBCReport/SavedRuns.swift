@@ -30,13 +30,6 @@ public final class SavedRuns: ChunkReplay, @unchecked Sendable {
   /// Runs saved.
   public var runs: Int { parts.reduce(0) { $0 + $1.header.runsCompleted } }
 
-  /// The number of saved runs 0 ..< k with no gap.
-  public var prefixRuns: Int {
-    var c = 0
-    while owner[c] != nil { c += 1 }
-    return min(c * header.identity.chunkSize, header.identity.runs)
-  }
-
   /// Reads one state file (header and index; the values are mapped, not copied).
   public static func open(_ path: String) throws(RunStateError) -> SavedRuns {
     try SavedRuns(paths: [path])

@@ -107,13 +107,7 @@ extension MBC {
       }
       let simulation = Simulation(model: model, seed: seed, threads: threads, engine: engine)
       let session = SimulationSession(simulation: simulation, maxRuns: identity.runs, details: true, parameterRuns: identity.parameterRows)
-      let differences = identity.differences(
-        from: RunStateFile.Identity(mbcVersion: MBC.version, scenarioSHA256: hash, session: session, subgroup: identity.subgroup),
-        labels: ("shards", "this mbc"))
-      guard differences.isEmpty else {
-        printError("error: the shards do not fit this mbc and scenario: \(differences.joined(separator: "; ")).")
-        throw MBCExit.usageError
-      }
+      try checkFits(identity, session: session, hash: hash)
       let outDirectory = out ?? "results/\(loaded.name)\(identity.subgroup.map { "-\($0)" } ?? "")"
       try OutputDirectory(outDirectory).checkReplace(force: force, resumable: false)
       saved.restore(into: session.details!)
@@ -174,12 +168,7 @@ extension MBC {
         throw MBCExit.usageError
       }
       let session = StressSession(simulation: StressSimulation(stress: stress, seed: seed, threads: threads), maxRuns: identity.runs)
-      let differences = identity.differences(
-        from: RunStateFile.Identity(mbcVersion: MBC.version, scenarioSHA256: hash, session: session, subgroup: nil), labels: ("shards", "this mbc"))
-      guard differences.isEmpty else {
-        printError("error: the shards do not fit this mbc and scenario: \(differences.joined(separator: "; ")).")
-        throw MBCExit.usageError
-      }
+      try checkFits(identity, session: session, hash: hash)
       let outDirectory = out ?? "results/\(loaded.name)-stress"
       try OutputDirectory(outDirectory).checkReplace(force: force, resumable: false)
       session.replay = saved
@@ -202,6 +191,17 @@ extension MBC {
         StressOutputs.printSummary(written.results, summary: written.summary, seconds: 0, outDirectory: outDirectory, files: StressOutputs.files)
       }
       written.faults.printWarnings(runs: identity.runs, quiet: quiet)
+    }
+
+    /// The shards' runs must have been made by this mbc from this scenario (same model size,
+    /// chunks and samples kept), or exit 2 with the differences.
+    private func checkFits(_ identity: RunStateFile.Identity, session: some ResumableRuns, hash: String) throws {
+      let here = RunStateFile.Identity(mbcVersion: MBC.version, scenarioSHA256: hash, session: session, subgroup: identity.subgroup)
+      let differences = identity.differences(from: here, labels: ("shards", "this mbc"))
+      guard differences.isEmpty else {
+        printError("error: the shards do not fit this mbc and scenario: \(differences.joined(separator: "; ")).")
+        throw MBCExit.usageError
+      }
     }
 
     /// Every shard 1 … n present once and complete; otherwise a usage error naming what is missing.
