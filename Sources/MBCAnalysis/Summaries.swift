@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Per-metric summaries (``MetricSummary``) of a runs × metrics matrix: the rows of `summary.csv`.
 public enum Summaries {
@@ -39,7 +38,7 @@ public enum Summaries {
     // Columns are independent: two workers (or as many as there are cores) take every
     // other column each, with their own scratch; the result does not depend on the split.
     let workers = max(1, min(k, ProcessInfo.processInfo.activeProcessorCount, 8))
-    let results = Mutex([MetricSummary?](repeating: nil, count: k))
+    let results = Locked([MetricSummary?](repeating: nil, count: k))
     let storage = matrix.storage
     storage.withUnsafeBufferPointer { buffer in
       nonisolated(unsafe) let x = buffer  // read-only while the workers run

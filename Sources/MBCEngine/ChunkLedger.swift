@@ -1,14 +1,14 @@
-import Synchronization
+import MBCAnalysis
 
 /// Which chunks of runs a simulation has completed (simulated, or replayed from a saved
 /// state). A chunk counts as completed once its metrics, its outputs over time and its
 /// parameter draws are all in place, so the runs of the completed chunks can be saved and the
 /// others simulated later (`--resume`) with identical results.
 public final class ChunkLedger: Sendable {
-  private let done: Mutex<Set<Int>>
+  private let done: Locked<Set<Int>>
 
   public init(completed: some Sequence<Int> = []) {
-    done = Mutex(Set(completed))
+    done = Locked(Set(completed))
   }
 
   func markDone(_ chunk: Int) {

@@ -1,5 +1,4 @@
 import MBCAnalysis
-import Synchronization
 
 /// The values of the first `rows` runs, kept whole (for percentiles, and for analyses that need
 /// per-run inputs such as the partial value of information). Workers write disjoint rows.
@@ -52,13 +51,13 @@ public final class DetailCollector: Sendable {
     var nextChunk = 0
     var pending: [Int: ColumnMoments] = [:]
   }
-  private let state: Mutex<State>
+  private let state: Locked<State>
 
   /// - Parameter sampleRuns: how many runs (the first ones) to keep whole.
   public init(layout: DetailLayout, sampleRuns: Int) {
     self.layout = layout
     sample = RunSample(rows: sampleRuns, columns: layout.count)
-    state = Mutex(State(merged: ColumnMoments(columns: layout.streamedCount)))
+    state = Locked(State(merged: ColumnMoments(columns: layout.streamedCount)))
   }
 
   /// The number of sample runs that keeps the sample under `bytes` (at least 1,000 runs when

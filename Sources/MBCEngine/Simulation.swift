@@ -184,7 +184,7 @@ public final class ProbabilityClamps: Sendable {
     enum CodingKeys: String, CodingKey { case runs, values, firstRun = "first_run" }
   }
 
-  private let units = Mutex<[Int: Count]>([:])
+  private let units = Locked<[Int: Count]>([:])
   public init() {}
 
   /// Adds the clamps of a completed chunk (replaces what the chunk had).
@@ -234,7 +234,7 @@ final class SharedState: Sendable {
   let next = Atomic<Int>(0)
   /// Chunks at or above this index are not started (set by an error in a lower chunk).
   let stopChunk: Atomic<Int>
-  let error = Mutex<(error: SimulationError, run: Int)?>(nil)
+  let error = Locked<(error: SimulationError, run: Int)?>(nil)
 
   init(chunks: Int) { stopChunk = Atomic(chunks) }
 

@@ -2,7 +2,6 @@ import Dispatch
 import MBCAnalysis
 import MBCEngine
 import MBCScenario
-import Synchronization
 
 /// incremental.csv, ceac.csv, evpi.csv and evppi.csv: the cost-effectiveness analysis of the
 /// arms over the runs (``DecisionData``). Amounts are for the simulated cohort (the scenario's
@@ -210,7 +209,7 @@ public enum DecisionTables {
     // callers are safe), each result kept in its group's place so the table is the same.
     let groups = evppiGroups(scenario)
     let valueColumns = columnsOf
-    let fits = Mutex([EVPPIResult?](repeating: nil, count: groups.count))
+    let fits = Locked([EVPPIResult?](repeating: nil, count: groups.count))
     DispatchQueue.concurrentPerform(iterations: groups.count) { g in
       let columns = groups[g].parameters.flatMap { valueColumns[$0] }
       let theta = columns.map { j in (0..<n).map { parameters[$0, j] } }

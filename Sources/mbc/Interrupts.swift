@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MBCAnalysis
 import MBCEngine
 import MBCReport
 
@@ -47,20 +48,8 @@ enum Interrupts {
     nonisolated(unsafe) let keep = timer
     timers.withLock { $0.append(keep) }
   }
-  private static let timers = NSLockedValue<[DispatchSourceTimer]>([])
+  private static let timers = Locked<[DispatchSourceTimer]>([])
 
   /// Set while output files are written: an interrupt then exits at once.
-  static let writing = NSLockedValue(false)
-}
-
-/// A value behind a lock (small helper for flags shared with the signal queue).
-final class NSLockedValue<T>: @unchecked Sendable {
-  private var value: T
-  private let lock = NSLock()
-  init(_ value: T) { self.value = value }
-  func withLock<R>(_ body: (inout T) -> R) -> R {
-    lock.lock()
-    defer { lock.unlock() }
-    return body(&value)
-  }
+  static let writing = Locked(false)
 }
